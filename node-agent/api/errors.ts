@@ -1,0 +1,26 @@
+/**
+ * The error catalogue shared by agent, hub and CLI. Every error carries a
+ * stable code; callers branch on `err.code`, never on the message text.
+ */
+export const ErrorCodes = {
+  FV_CONFIG_NOT_FOUND: 'no config file found or readable',
+  FV_CONFIG_SYNTAX: 'the config file cannot be parsed',
+  FV_CONFIG_BAD_VALUE: 'an option has a value of the wrong type or out of range',
+  FV_CONFIG_MISSING: 'a required section or option is missing',
+  FV_CONFIG_UNSUPPORTED: 'a section or factory that fleetvisord cannot honour',
+  FV_USAGE: 'bad command-line usage',
+  FV_BIND: 'an HTTP server could not listen',
+  FV_RPC_TRANSPORT: 'an XML-RPC call failed below the protocol (connection, HTTP status, timeout)',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class FleetvisorError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FleetvisorError';
+    this.code = code;
+  }
+}
