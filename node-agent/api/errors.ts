@@ -11,6 +11,9 @@ export const ErrorCodes = {
   FV_USAGE: 'bad command-line usage',
   FV_BIND: 'an HTTP server could not listen',
   FV_RPC_TRANSPORT: 'an XML-RPC call failed below the protocol (connection, HTTP status, timeout)',
+  FV_XMLRPC_PARSE: 'a body is not well-formed XML-RPC (bad XML, unknown element, bad value, too large or too deep)',
+  FV_XMLRPC_UNSUPPORTED: 'a well-formed XML-RPC body uses something fleetvisord refuses, such as <nil/> in a request',
+  FV_LOG_OPEN: 'a log file could not be created, opened, removed or rotated',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -34,6 +34,8 @@ export interface Subprocess {
   readonly laststart: number;
   readonly laststop: number;
   readonly exitstatus: number;
+  /** Whether the last exit was expected (exit code in exitcodes); for PROCESS_STATE_EXITED events. */
+  readonly lastExitExpected: boolean;
   /** Number of consecutive failed start attempts (reset on RUNNING / FATAL / exit from RUNNING). */
   readonly backoff: number;
   readonly stdinOpen: boolean;
@@ -55,4 +57,8 @@ export interface Subprocess {
   info(now?: number): ProcessInfo;
   /** Resolves when the predicate holds on a state change (or at once). */
   waitFor(predicate: (state: ProcessStateName) => boolean): Promise<ProcessStateName>;
+  /** Log INFO `waiting for <n> to stop` while STOPPING, at most every 2 s (supervisord does it while stopProcess waits). */
+  stopReport(): void;
+  /** The group was removed: cancel pending timers and never spawn again. Does not touch a running child. */
+  dispose(): void;
 }
