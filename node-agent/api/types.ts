@@ -9,7 +9,7 @@ export type XmlRpcValue =
   | XmlRpcValue[]
   | { [key: string]: XmlRpcValue };
 
-export interface ProcessInfo {
+export type ProcessInfo = {
   name: string;
   group: string;
   start: number;
@@ -24,22 +24,22 @@ export interface ProcessInfo {
   stderr_logfile: string;
   pid: number;
   description: string;
-}
+};
 
 /** Result entry of the group/all methods (startProcessGroup, stopAllProcesses, …). */
-export interface ProcessStatus {
+export type ProcessStatus = {
   name: string;
   group: string;
   status: number;
   description: string;
-}
+};
 
-export interface SupervisorStateInfo {
+export type SupervisorStateInfo = {
   statecode: number;
   statename: string;
-}
+};
 
-export interface ConfigInfo {
+export type ConfigInfo = {
   autostart: boolean;
   directory: string;
   uid: number | string;
@@ -69,7 +69,7 @@ export interface ConfigInfo {
   stderr_logfile_backups: number;
   stderr_logfile_maxbytes: number;
   stderr_syslog: boolean;
-}
+};
 
 /** [data, size, overflow] as returned by tailProcessStdoutLog. */
 export type TailResult = [string, number, boolean];

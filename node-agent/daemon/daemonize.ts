@@ -20,7 +20,7 @@ export async function runDetached(opts: { cwd?: string }): Promise<never> {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     env: { ...process.env, [CHILD_MARK]: '1' },
   });
-  const report = child.stdio[3];
+  const report = child.stdio[3] as import("node:stream").Readable | null;
   let text = '';
   report?.setEncoding('utf8');
   report?.on('data', (chunk: string) => (text += chunk));

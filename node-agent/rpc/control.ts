@@ -45,7 +45,11 @@ export function registerControlMethods(registry: MethodRegistry, sup: Supervisor
     const failure = proc.stop();
     if (failure !== undefined) throw new RpcFault('FAILED', failure);
     if (!wait || STOPPED_STATES.has(proc.state)) return true;
-    return proc.waitFor((s) => STOPPED_STATES.has(s)).then(() => true);
+    const report = setInterval(() => proc.stopReport(), 1000);
+    return proc.waitFor((s) => STOPPED_STATES.has(s)).then(() => {
+      clearInterval(report);
+      return true;
+    });
   }
 
   function stopGroup(name: string, wait: boolean): Promise<XmlRpcValue> {

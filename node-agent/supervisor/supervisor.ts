@@ -76,7 +76,10 @@ export class Supervisor {
     const group = this.groups.get(name);
     if (!group) return false;
     if (!group.allStopped()) return false;
-    for (const proc of group.processes.values()) this.#deps.closeProcess(proc);
+    for (const proc of group.processes.values()) {
+      proc.dispose();
+      this.#deps.closeProcess(proc);
+    }
     this.groups.delete(name);
     this.publish('PROCESS_GROUP_REMOVED', [['groupname', name]], '');
     return true;
