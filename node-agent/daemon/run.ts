@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { FleetvisorError } from '../api/errors.js';
 import type { SupervisorConfig } from '../config/types.js';
 import { EventBus } from '../events/bus.js';
-import { createHttpServers, type HttpServers } from '../http/index.js';
+import { createHttpServers, type HttpServers } from '../http/servers.js';
 import { createMainLog, openChildLogs, purgeAutoLogs } from '../logs/index.js';
 import type { ChildLog } from '../logs/types.js';
 import { createSubprocess } from '../process/index.js';
@@ -103,9 +103,6 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
       else logger.critical(message);
       mainLog.close();
       return 2;
-    }
-    for (const s of [...config.unixHttpServers, ...config.inetHttpServers]) {
-      if (!s.username) logger.critical(`Server '${s.section}' running without any HTTP authentication checking`);
     }
     if (first && !config.supervisord.nodaemon) logger.info('daemonizing the supervisord process');
     logger.info(`supervisord started with pid ${process.pid}`);
