@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { FleetvisorError } from '../api/errors.js';
 import type { SupervisorConfig } from '../config/types.js';
 import { EventBus } from '../events/bus.js';
+import { attachEvents, EventRing, EventSerials, registerFleetvisorNamespace, type AttachedEvents } from '../events/index.js';
 import { createHttpServers, type HttpServers } from '../http/servers.js';
+import { registerWebRoutes } from '../http/web/index.js';
 import { createMainLog, openChildLogs, purgeAutoLogs } from '../logs/index.js';
 import type { ChildLog } from '../logs/types.js';
 import { createSubprocess } from '../process/index.js';
@@ -29,6 +31,9 @@ const STOCK_FACTORY = 'supervisor.rpcinterface:make_main_rpcinterface';
 export async function runDaemon(opts: RunOptions): Promise<number> {
   let config = opts.firstConfig;
   const bus = new EventBus();
+  // The listener serial and the subscription ring outlive reloads (compat spec §4.2; the hub's cursor).
+  const serials = new EventSerials();
+  const ring = new EventRing();
   let first = true;
   for (;;) {
     const mainLog = createMainLog({
@@ -51,6 +56,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     const defaultServerUrl = serverUrlOf(config);
     const baseEnv = { ...stringEnv(process.env), ...config.supervisord.environment };
     let liveConfig = config;
+    let events: AttachedEvents | undefined;
     const supervisor: Supervisor = new Supervisor(config, {
       logger,
       bus,
@@ -74,6 +80,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
           defaultServerUrl,
           childLogs,
           onStateChange: hooks.onStateChange,
+          onOutput: (p, channel, chunk) => events?.onOutput(p, channel, chunk),
         });
         logsByProcess.set(proc, childLogs);
         return proc;
@@ -87,6 +94,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
         logger.info(`RPC interface '${iface.name}' initialized`);
       }
     }
+    registerFleetvisorNamespace(registry, { supervisor, ring });
 
     let servers: HttpServers;
     try {
@@ -95,6 +103,14 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
         logger,
         unix: config.unixHttpServers,
         inet: config.inetHttpServers,
+        registerRoutes: (app) => {
+          registerWebRoutes(app, {
+            supervisor,
+            dispatcher: registry,
+            mainLogPath: () => mainLog.path,
+            logger,
+          });
+        },
       });
     } catch (err) {
       const message = err instanceof FleetvisorError ? err.message : String(err);
@@ -110,6 +126,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     reportToParent({ ok: true });
 
     const removeSignals = installSignalHandlers(supervisor, logger, [mainLog, () => reopenChildLogs(supervisor)]);
+    events = attachEvents({ supervisor, bus, logger, identifier: config.supervisord.identifier, serials, ring });
     supervisor.boot();
 
     const mood = await new Promise<'SHUTDOWN' | 'RESTARTING'>((resolve) => {
@@ -118,6 +135,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
       });
     });
     await supervisor.stopAllForShutdown();
+    events.detach();
     removeSignals();
     await servers.close();
     for (const [, proc] of supervisor.allByPriority()) {
