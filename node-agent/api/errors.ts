@@ -14,6 +14,11 @@ export const ErrorCodes = {
   FV_XMLRPC_PARSE: 'a body is not well-formed XML-RPC (bad XML, unknown element, bad value, too large or too deep)',
   FV_XMLRPC_UNSUPPORTED: 'a well-formed XML-RPC body uses something fleetvisord refuses, such as <nil/> in a request',
   FV_LOG_OPEN: 'a log file could not be created, opened, removed or rotated',
+  FV_STORE_SCHEMA: 'the hub database was written by a newer fleetvisor-hub, or a migration failed',
+  FV_STORE_BAD_INPUT: 'a hub store call got an unreadable value: query filter, time spec, page cursor or event',
+  FV_STORE_CONFLICT: 'a hub store record already exists or is read-only (agent from hub.ini, duplicate user)',
+  FV_STORE_NOT_FOUND: 'a hub store record (agent, user, token, operation) does not exist',
+  FV_AGENT_INCOMPATIBLE: 'an agent answers, but not as a supervisord 4.x-compatible XML-RPC server (unknown methods, another API version, not XML-RPC)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
