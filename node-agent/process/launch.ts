@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { openSharedOutputPipe, type SharedOutputPipe } from './pipes.js';
+import { spawnFast, type SpawnedChild } from './fast-spawn.js';
 
 /** Everything needed to fork+exec one child the way supervisord sets it up. */
 export interface LaunchSpec {
@@ -18,7 +17,7 @@ export interface LaunchSpec {
 }
 
 export interface LaunchedChild {
-  child: ChildProcess;
+  child: SpawnedChild;
   pid: number;
   stdin: Writable | null;
   stdout: Readable;
@@ -26,8 +25,9 @@ export interface LaunchedChild {
 }
 
 /**
- * The outcome of one spawn attempt. libuv reports some exec failures
- * (ENOENT, EACCES, EAGAIN, …) only on the next tick, hence `failing`.
+ * The outcome of one spawn attempt. The node fallback learns of some exec
+ * failures (ENOENT, EACCES, EAGAIN, …) only on the next tick, hence `failing`;
+ * the native backend reports them as a child that exits 127, as supervisord's do.
  */
 export type LaunchResult =
   | { kind: 'started'; launched: LaunchedChild }
@@ -37,54 +37,29 @@ export type LaunchResult =
 /**
  * Spawn in a new session (so `kill(-pid)` reaches the whole group) with
  * stdin/stdout/stderr pipes. When this returns `started`, the program has
- * been exec'd already (libuv waits for it), so it may be signalled at once.
- * Throws the errno error when the pipes cannot be made.
+ * been exec'd already, so it may be signalled at once.
  */
 export function launch(spec: LaunchSpec): LaunchResult {
-  let shared: SharedOutputPipe | undefined;
-  let stdio: StdioOptions = ['pipe', 'pipe', 'pipe'];
-  if (spec.redirectStderr) {
-    shared = openSharedOutputPipe();
-    stdio = ['pipe', shared.writeFd, shared.writeFd];
-  }
-
-  let child: ChildProcess;
-  const previousUmask = spec.umask === undefined ? undefined : process.umask(spec.umask);
+  let result;
   try {
-    child = spawn(spec.filename, spec.argv.slice(1), {
-      argv0: spec.argv[0],
+    result = spawnFast({
+      file: spec.filename,
+      argv: spec.argv,
       env: spec.env,
       cwd: spec.cwd,
+      umask: spec.umask,
       uid: spec.uid,
       gid: spec.gid,
-      stdio,
-      detached: true,
-      windowsHide: true,
+      stderr: spec.redirectStderr ? 'stdout' : 'pipe',
     });
   } catch (err) {
-    shared?.destroy();
     return { kind: 'failed', code: errnoCode(err) };
-  } finally {
-    if (previousUmask !== undefined) process.umask(previousUmask);
-    shared?.closeWriteEnd();
   }
-
-  if (child.pid === undefined) {
-    shared?.destroy();
-    child.stdin?.destroy();
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-    const code = new Promise<string>((resolve) => child.once('error', (err) => resolve(errnoCode(err))));
-    return { kind: 'failing', code };
-  }
-
-  // Errors after a successful spawn (a failed kill through the handle) are not ours to crash on.
-  child.on('error', () => {});
-  const stdout = shared ? shared.reader : child.stdout;
-  if (!stdout) throw new Error('child stdout pipe missing');
+  if (result.kind === 'failing') return result;
+  const child = result.child;
   return {
     kind: 'started',
-    launched: { child, pid: child.pid, stdin: child.stdin, stdout, stderr: shared ? null : child.stderr },
+    launched: { child, pid: child.pid, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr },
   };
 }
 

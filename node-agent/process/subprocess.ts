@@ -399,7 +399,10 @@ export class ChildSubprocess implements Subprocess {
   /** Deliver a signal; undefined when sent (or the target was already gone), else the error text. */
   #send(target: number, signo: number, goneNote: string): string | undefined {
     try {
-      process.kill(target, signo);
+      const child = this.#run?.launched.child;
+      // Through the child handle (a pidfd on the native backend): a recycled pid is never hit.
+      if (child && Math.abs(target) === child.pid) child.kill(signo, { group: target < 0 });
+      else process.kill(target, signo);
       return undefined;
     } catch (err) {
       const code = errnoCode(err);
