@@ -26,6 +26,8 @@
 
 #include "child.h"
 
+#define OUTPUT_PIPE_BYTES (1 << 20)
+
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
@@ -348,6 +350,10 @@ static napi_value spawn_child(napi_env env, napi_callback_info info) {
       return throw_errno(env, err, "pipe2");
     }
   }
+  /* Bigger output pipes: a child writing at full speed wakes the daemon once per
+     pipe-full, so 64 KiB pipes cost one event-loop turn per 64 KiB. Best effort:
+     the kernel may refuse (pipe-max-size, per-user pipe limits). */
+  for (int i = 1; i < pipes; i++) (void)fcntl(fds[2 * i], F_SETPIPE_SZ, OUTPUT_PIPE_BYTES);
   req.plan.stdin_fd = fds[0];
   req.plan.stdout_fd = fds[3];
   req.plan.stderr_fd = req.merge_stderr ? fds[3] : fds[5];

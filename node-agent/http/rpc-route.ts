@@ -47,6 +47,24 @@ function sendXml(reply: FastifyReply, body: XmlBody): void {
   res.uncork();
 }
 
+/**
+ * Methods that return the very same object while nothing changed (see
+ * rpc/info.ts, getAllProcessInfo) get their XML built once and sent as one
+ * buffer: the answer a monitoring loop asks for again and again costs a write.
+ */
+const bodyCache = new WeakMap<object, XmlBody>();
+
+function serializeCached(value: XmlRpcValue): XmlBody {
+  if (typeof value !== 'object' || value === null) return serializeMethodResponseBody(value);
+  let body = bodyCache.get(value);
+  if (!body) {
+    const fresh = serializeMethodResponseBody(value);
+    body = { chunks: [Buffer.concat(fresh.chunks, fresh.byteLength)], byteLength: fresh.byteLength };
+    bodyCache.set(value, body);
+  }
+  return body;
+}
+
 export function registerRpcRoutes(app: FastifyInstance, options: RpcRouteOptions): void {
   const { dispatcher, logger, maxBodyBytes } = options;
 
@@ -87,7 +105,7 @@ export function registerRpcRoutes(app: FastifyInstance, options: RpcRouteOptions
     }
     let body: XmlBody;
     try {
-      body = serializeMethodResponseBody(value);
+      body = serializeCached(value);
     } catch (err) {
       logger.error(`XML-RPC method ${methodName}() returned an unmarshallable value: ${describeError(err)}`);
       sendErrorPage(reply, 500);

@@ -2,6 +2,7 @@ import { SupervisorState } from '../api/states.js';
 import { API_VERSION, SUPERVISOR_VERSION, type ConfigInfo, type XmlRpcValue } from '../api/types.js';
 import type { ChannelConfig } from '../config/types.js';
 import { compareText } from '../supervisor/group.js';
+import type { Subprocess } from '../process/types.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { arg, type MethodRegistry } from './registry.js';
 import { guard, requireProcess } from './guard.js';
@@ -9,6 +10,7 @@ import { guard, requireProcess } from './guard.js';
 /** supervisor.* methods that describe the daemon and its processes. */
 export function registerInfoMethods(registry: MethodRegistry, sup: Supervisor): void {
   const method = guard(sup);
+  const allProcessInfo = new AllProcessInfoCache(sup);
   const constant = (name: string, help: string, value: () => XmlRpcValue, type: 'string' | 'int' = 'string') =>
     registry.register({ name, signature: [type], help, handler: method(() => value()) });
 
@@ -39,10 +41,7 @@ export function registerInfoMethods(registry: MethodRegistry, sup: Supervisor): 
     name: 'supervisor.getAllProcessInfo',
     signature: ['array'],
     help: 'Return the state of every process, sorted by group then process name.\n\n@return array result  Process info structs',
-    handler: method(() => {
-      const now = Math.floor(Date.now() / 1000);
-      return sup.allByName().map(([, p]) => p.info(now) as unknown as XmlRpcValue);
-    }),
+    handler: method(() => allProcessInfo.get()),
   });
 
   registry.register({
@@ -102,4 +101,44 @@ function channelInfo(channel: 'stdout' | 'stderr', cc: ChannelConfig, autoPath: 
     [`${channel}_logfile_maxbytes`]: cc.logfileMaxbytes,
     [`${channel}_syslog`]: cc.syslog,
   };
+}
+
+/**
+ * getAllProcessInfo answers with whole seconds (`now`, uptimes), so while no
+ * process changed within the same second the previous answer is still exact.
+ * Returning the same array lets the HTTP layer reuse its serialised XML.
+ */
+class AllProcessInfoCache {
+  readonly #sup: Supervisor;
+  readonly #ids = new WeakMap<Subprocess, number>();
+  #nextId = 1;
+  #key = '';
+  #value: XmlRpcValue[] = [];
+
+  constructor(sup: Supervisor) {
+    this.#sup = sup;
+  }
+
+  get(): XmlRpcValue[] {
+    const now = Math.floor(Date.now() / 1000);
+    const rows = this.#sup.allByName();
+    let key = String(now);
+    for (const [, p] of rows) {
+      key += `|${this.#idOf(p)}:${p.state}:${p.pid}:${p.laststart}:${p.laststop}:${p.exitstatus}:${p.spawnerr}`;
+    }
+    if (key !== this.#key) {
+      this.#key = key;
+      this.#value = rows.map(([, p]) => p.info(now) as unknown as XmlRpcValue);
+    }
+    return this.#value;
+  }
+
+  #idOf(proc: Subprocess): number {
+    let id = this.#ids.get(proc);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(proc, id);
+    }
+    return id;
+  }
 }
