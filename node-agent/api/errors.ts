@@ -19,6 +19,9 @@ export const ErrorCodes = {
   FV_STORE_CONFLICT: 'a hub store record already exists or is read-only (agent from hub.ini, duplicate user)',
   FV_STORE_NOT_FOUND: 'a hub store record (agent, user, token, operation) does not exist',
   FV_AGENT_INCOMPATIBLE: 'an agent answers, but not as a supervisord 4.x-compatible XML-RPC server (unknown methods, another API version, not XML-RPC)',
+  FV_OPS_BAD_SELECTOR: 'an operation selector (HOSTGLOB/NAMESPEC, @tag/NAMESPEC or NAMESPEC) cannot be parsed',
+  FV_OPS_NO_MATCH: 'an operation selector matches no agent or no process',
+  FV_OPS_BAD_REQUEST: 'an operation request has a missing or invalid option (action, mode, batch, signal, health URL …)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
