@@ -22,7 +22,7 @@ export interface HttpServersOptions {
   inet?: readonly InetHttpServerConfig[];
   /** More routes (status page, /logtail); they sit behind the same auth and error pages. */
   registerRoutes?: (app: FastifyInstance) => void | Promise<void>;
-  /** Largest request body accepted; default 2 MiB. */
+  /** Largest request body accepted; default 16 MiB. */
   maxBodyBytes?: number;
   /** Where `Unlinking stale socket …` goes; default process.stderr. */
   writeStderr?: (text: string) => void;
@@ -49,7 +49,8 @@ interface Listener {
   server: http.Server;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+// supervisord has no limit; clients send whole bodies (stdin data, remote events) before reading the answer.
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** medusa drops idle channels after 30 minutes; supervisorctl's shell keeps one open. */
 const KEEP_ALIVE_MS = 30 * 60 * 1000;
 
