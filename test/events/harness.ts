@@ -1,4 +1,4 @@
-import type { ChannelConfig, GroupConfig, ProcessConfig, SupervisorConfig, SupervisordOptions } from '../../node-agent/config/types.js';
+import type { GroupConfig, ProcessConfig, SupervisorConfig, SupervisordOptions } from '../../node-agent/config/types.js';
 import { EventBus } from '../../node-agent/events/bus.js';
 import { attachEvents, type AttachedEvents, type AttachEventsOptions } from '../../node-agent/events/index.js';
 import { EventRing } from '../../node-agent/events/ring.js';
@@ -8,36 +8,13 @@ import { memoryLogger, type MemoryLogger } from '../../node-agent/logs/memory-lo
 import { createSubprocess } from '../../node-agent/process/index.js';
 import type { Subprocess } from '../../node-agent/process/types.js';
 import { Supervisor } from '../../node-agent/supervisor/supervisor.js';
+import { processConfig as baseProcessConfig } from '../helpers/process-config.js';
 
 export const PYTHON = '/usr/bin/python3';
 
-function channel(): ChannelConfig {
-  return { logfile: { kind: 'none' }, logfileMaxbytes: 0, logfileBackups: 0, captureMaxbytes: 0, eventsEnabled: false, syslog: false };
-}
-
-/** A ProcessConfig with supervisord's defaults, as the config reader would produce it. */
+/** A ProcessConfig with supervisord's defaults and no log files. */
 export function processConfig(overrides: Partial<ProcessConfig> & { command: string }): ProcessConfig {
-  const name = overrides.name ?? 'p';
-  return {
-    section: `program:${name}`,
-    programName: name,
-    name,
-    priority: 999,
-    autostart: true,
-    autorestart: 'unexpected',
-    startsecs: 1,
-    startretries: 3,
-    exitcodes: [0],
-    stopsignal: 15,
-    stopwaitsecs: 10,
-    stopasgroup: false,
-    killasgroup: false,
-    redirectStderr: false,
-    stdout: channel(),
-    stderr: channel(),
-    environment: {},
-    ...overrides,
-  };
+  return baseProcessConfig(overrides, { kind: 'none' });
 }
 
 export function programGroup(name: string, overrides: Partial<ProcessConfig> & { command: string }): GroupConfig {

@@ -2,40 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessStateName } from '../../node-agent/api/states.js';
-import type { ChannelConfig, ProcessConfig } from '../../node-agent/config/types.js';
+import type { ProcessConfig } from '../../node-agent/config/types.js';
 import { FileChildLog } from '../../node-agent/logs/child-log.js';
 import { memoryLogger, type MemoryLogger } from '../../node-agent/logs/memory-logger.js';
 import { createSubprocess } from '../../node-agent/process/index.js';
 import type { Subprocess } from '../../node-agent/process/types.js';
+import { processConfig } from '../helpers/process-config.js';
 
-function channel(): ChannelConfig {
-  return { logfile: { kind: 'auto' }, logfileMaxbytes: 0, logfileBackups: 0, captureMaxbytes: 0, eventsEnabled: false, syslog: false };
-}
-
-/** A ProcessConfig with supervisord's defaults, as the config reader would produce it. */
-export function processConfig(overrides: Partial<ProcessConfig> & { command: string }): ProcessConfig {
-  const name = overrides.name ?? 'p';
-  return {
-    section: `program:${name}`,
-    programName: name,
-    name,
-    priority: 999,
-    autostart: true,
-    autorestart: 'unexpected',
-    startsecs: 1,
-    startretries: 3,
-    exitcodes: [0],
-    stopsignal: 15,
-    stopwaitsecs: 10,
-    stopasgroup: false,
-    killasgroup: false,
-    redirectStderr: false,
-    stdout: channel(),
-    stderr: channel(),
-    environment: {},
-    ...overrides,
-  };
-}
+export { processConfig } from '../helpers/process-config.js';
 
 export interface Harness {
   proc: Subprocess;
