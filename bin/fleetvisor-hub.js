@@ -1,3 +1,2 @@
 #!/usr/bin/env node
-process.stderr.write('fleetvisor-hub is not built yet (see issue "fleetvisor-hub").\n');
-process.exit(1);
+import '../dist/hub/main.js';
