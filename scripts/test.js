@@ -6,7 +6,7 @@
 //
 //   node scripts/test.js [--no-typecheck] [FILE_OR_DIR...]
 //
-// Environment: TEST_CONCURRENCY (default 2: test files spawn daemons and the
+// Environment: TEST_CONCURRENCY (default 4: test files mostly wait on daemons; the
 // machines have two cores), FLEETVISOR_DIFF (see test/helpers/kinds.ts),
 // TEST_REPORTER (passed to --test-reporter).
 import { spawnSync } from 'node:child_process';
@@ -53,7 +53,7 @@ function typecheck() {
 }
 
 function runTests(files) {
-  const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+  const concurrency = process.env.TEST_CONCURRENCY ?? '4';
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`];
   if (process.env.TEST_REPORTER) args.push(`--test-reporter=${process.env.TEST_REPORTER}`);
   args.push(...files.map((f) => relative(root, f)));

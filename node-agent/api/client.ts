@@ -94,6 +94,7 @@ export class XmlRpcClient {
   private readonly authorization: string | undefined;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly inFlight = new Set<http.ClientRequest>();
 
   constructor(opts: XmlRpcClientOptions) {
     this.url = opts.url;
@@ -130,7 +131,10 @@ export class XmlRpcClient {
   }
 
   /** Drops pooled connections; calls in flight finish or fail. */
+  /** Ends every call in flight (they reject) and the kept-alive connections. */
   close(): void {
+    for (const req of this.inFlight) req.destroy(new Error('client closed'));
+    this.inFlight.clear();
     this.target.agent.destroy();
   }
 
@@ -179,6 +183,8 @@ export class XmlRpcClient {
         res.on('error', (err) => finish(err));
         res.on('aborted', () => finish(new Error('connection closed before the response ended')));
       });
+      this.inFlight.add(req);
+      req.once('close', () => this.inFlight.delete(req));
       const timer = setTimeout(() => {
         req.destroy();
         finish(new Error(`timed out after ${timeoutMs} ms`));
