@@ -48,7 +48,7 @@ function withCc(dir) {
   return run('cc', [
     '-O2', '-Wall', '-shared', '-fPIC', '-fvisibility=hidden',
     `-I${join(dir, 'include', 'node')}`,
-    join(here, 'src', 'addon.c'), join(here, 'src', 'child.c'),
+    join(here, 'src', 'addon.c'), join(here, 'src', 'child.c'), join(here, 'src', 'output.c'),
     '-o', output,
   ]);
 }

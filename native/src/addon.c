@@ -25,6 +25,7 @@
 #include <uv.h>
 
 #include "child.h"
+#include "output.h"
 
 #define OUTPUT_PIPE_BYTES (1 << 20)
 
@@ -469,5 +470,6 @@ NAPI_MODULE_INIT() {
       {"kill", NULL, kill_child, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
+  output_init(env, exports);
   return exports;
 }

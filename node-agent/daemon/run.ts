@@ -7,7 +7,7 @@ import { createHttpServers, type HttpServers } from '../http/servers.js';
 import { registerWebRoutes } from '../http/web/index.js';
 import { createMainLog, openChildLogs, purgeAutoLogs } from '../logs/index.js';
 import type { ChildLog } from '../logs/types.js';
-import { createSubprocess } from '../process/index.js';
+import { createSubprocess, outputBytesWanted } from '../process/index.js';
 import type { Subprocess } from '../process/types.js';
 import { createRegistry, registerSupervisorNamespace } from '../rpc/index.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -81,6 +81,7 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
           childLogs,
           onStateChange: hooks.onStateChange,
           onOutput: (p, channel, chunk) => events?.onOutput(p, channel, chunk),
+          needsOutputBytes: (p, channel) => outputBytesWanted(p.config, channel),
         });
         logsByProcess.set(proc, childLogs);
         return proc;

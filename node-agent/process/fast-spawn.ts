@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { openSharedOutputPipe, type SharedOutputPipe } from './pipes.js';
 
 /**
@@ -38,6 +38,8 @@ export interface ChildSetupFailure {
 
 export type SpawnBackend = 'native' | 'node';
 
+export type OutputChannel = 'stdout' | 'stderr';
+
 /**
  * One started child. Emits 'exit' (code: number | null, signal: NodeJS.Signals | null)
  * exactly once, like ChildProcess.
@@ -51,6 +53,15 @@ export interface SpawnedChild extends EventEmitter {
   readonly stderr: Readable | null;
   /** Set by the native backend when the child failed after the clone. */
   readonly setupFailure: ChildSetupFailure | undefined;
+  /**
+   * The parent's raw end of an output pipe, for a reader that does without
+   * streams (output-pump.ts); the caller owns it from then on and `stdout` /
+   * `stderr` stay empty. undefined on the node backend, for a merged stderr,
+   * or once the stream was used or the fd taken. (On the native backend the
+   * streams are made on first access: an output nobody reads or takes keeps
+   * its pipe open.)
+   */
+  takeOutputFd(channel: OutputChannel): number | undefined;
   /**
    * Send a signal to the child (through its pidfd on the native backend: a
    * recycled pid is never hit) or to its process group. Throws an errno error
@@ -78,7 +89,7 @@ interface NativeSpawnResult {
   failedCode?: string;
 }
 
-interface NativeAddon {
+export interface NativeAddon {
   spawn(
     spec: {
       file: string;
@@ -95,6 +106,12 @@ interface NativeAddon {
   ): NativeSpawnResult;
   /** 0 or an errno number. */
   kill(pid: number, signo: number, group: boolean): number;
+  /** Calls onReadable once per readiness of fd (level-triggered) until unwatch; makes fd non-blocking and owns it. */
+  watchReadable(fd: number, onReadable: () => void): number;
+  /** Stops the watch and closes its fd; false when there was none with that id. */
+  unwatch(id: number): boolean;
+  /** One read(2): bytes read, 0 at end of file, or -errno (-EAGAIN when empty for now). */
+  readInto(fd: number, buffer: Buffer): number;
 }
 
 const ADDON_FILE = 'native/build/Release/fleetvisor_spawn.node';
@@ -143,21 +160,48 @@ export function spawnFast(options: FastSpawnOptions, backend: SpawnBackend = spa
 
 // ---- native backend ----
 
+/** One output pipe of a child: a stream made on first use, unless its fd was taken first. */
+class OutputEnd {
+  #fd: number | undefined;
+  #stream: Readable | undefined;
+
+  constructor(source: { fd: number } | { stream: Readable }) {
+    if ('fd' in source) this.#fd = source.fd;
+    else this.#stream = source.stream;
+  }
+
+  get stream(): Readable {
+    if (!this.#stream) {
+      const fd = this.#fd;
+      this.#fd = undefined;
+      this.#stream = fd === undefined ? Readable.from([]) : new Socket({ fd, readable: true, writable: false });
+    }
+    return this.#stream;
+  }
+
+  takeFd(): number | undefined {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd !== undefined) this.#stream = Readable.from([]);
+    return fd;
+  }
+}
+
 class ChildHandle extends EventEmitter implements SpawnedChild {
   readonly backend: SpawnBackend;
   readonly pid: number;
   readonly stdin: Writable;
-  readonly stdout: Readable;
-  readonly stderr: Readable | null;
   readonly setupFailure: ChildSetupFailure | undefined;
+  readonly #stdout: OutputEnd;
+  readonly #stderr: OutputEnd | null;
   readonly #signal: (signo: number, group: boolean) => void;
 
   constructor(fields: {
     backend: SpawnBackend;
     pid: number;
     stdin: Writable;
-    stdout: Readable;
-    stderr: Readable | null;
+    stdout: OutputEnd;
+    stderr: OutputEnd | null;
     setupFailure?: ChildSetupFailure;
     signal: (signo: number, group: boolean) => void;
   }) {
@@ -165,10 +209,22 @@ class ChildHandle extends EventEmitter implements SpawnedChild {
     this.backend = fields.backend;
     this.pid = fields.pid;
     this.stdin = fields.stdin;
-    this.stdout = fields.stdout;
-    this.stderr = fields.stderr;
+    this.#stdout = fields.stdout;
+    this.#stderr = fields.stderr;
     this.setupFailure = fields.setupFailure;
     this.#signal = fields.signal;
+  }
+
+  get stdout(): Readable {
+    return this.#stdout.stream;
+  }
+
+  get stderr(): Readable | null {
+    return this.#stderr?.stream ?? null;
+  }
+
+  takeOutputFd(channel: OutputChannel): number | undefined {
+    return (channel === 'stdout' ? this.#stdout : this.#stderr)?.takeFd();
   }
 
   kill(signo: number, options: { group?: boolean } = {}): void {
@@ -205,8 +261,9 @@ function spawnNative(native: NativeAddon, options: FastSpawnOptions): FastSpawnR
     backend: 'native',
     pid,
     stdin: new Socket({ fd: started.stdinFd, readable: false, writable: true }),
-    stdout: new Socket({ fd: started.stdoutFd, readable: true, writable: false }),
-    stderr: mergeStderr ? null : new Socket({ fd: started.stderrFd, readable: true, writable: false }),
+    // Streams only when asked for: the daemon reads through output-pump.ts instead.
+    stdout: new OutputEnd({ fd: started.stdoutFd }),
+    stderr: mergeStderr ? null : new OutputEnd({ fd: started.stderrFd }),
     setupFailure: started.failedStage ? { stage: started.failedStage, code: started.failedCode ?? 'EUNKNOWN' } : undefined,
     signal: (signo, group) => {
       const errno = native.kill(pid, signo, group);
@@ -262,8 +319,8 @@ function spawnWithNode(options: FastSpawnOptions): FastSpawnResult {
     backend: 'node',
     pid,
     stdin,
-    stdout: output,
-    stderr: shared ? null : stderr,
+    stdout: new OutputEnd({ stream: output }),
+    stderr: shared || !stderr ? null : new OutputEnd({ stream: stderr }),
     signal: (signo, group) => {
       if (exited) throw errnoError(osConstants.errno.ESRCH, 'kill');
       process.kill(group ? -pid : pid, signo);

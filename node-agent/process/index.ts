@@ -10,6 +10,7 @@ export { commandSearchPath, resolveCommand, splitCommand, type CommandResolution
 export { cappedInt, describeProcess, formatStopTime, formatUptime, type DescriptionInput } from './describe.js';
 export { describeExit, type ExitDescription } from './exit-status.js';
 export { childEnvironment } from './environment.js';
+export { outputBytesWanted, pumpOutput, type OutputPump, type OutputPumpHandlers } from './output-pump.js';
 
 /** One supervised process of `groupName`, in STOPPED state; nothing runs until spawn(). */
 export function createSubprocess(config: ProcessConfig, groupName: string, ctx: SubprocessContext): Subprocess {

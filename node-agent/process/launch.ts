@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { spawnFast, type SpawnedChild } from './fast-spawn.js';
 
 /** Everything needed to fork+exec one child the way supervisord sets it up. */
@@ -16,12 +16,11 @@ export interface LaunchSpec {
   redirectStderr: boolean;
 }
 
+/** Output is read from `child` (output-pump.ts), which may take the pipes' fds instead of streams. */
 export interface LaunchedChild {
   child: SpawnedChild;
   pid: number;
   stdin: Writable | null;
-  stdout: Readable;
-  stderr: Readable | null;
 }
 
 /**
@@ -59,7 +58,7 @@ export function launch(spec: LaunchSpec): LaunchResult {
   const child = result.child;
   return {
     kind: 'started',
-    launched: { child, pid: child.pid, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr },
+    launched: { child, pid: child.pid, stdin: child.stdin },
   };
 }
 

@@ -6,6 +6,7 @@ import { cappedInt, describeProcess } from './describe.js';
 import { errnoCode, launch, launchFailingStandIn, type LaunchedChild, type LaunchResult } from './launch.js';
 import { checkProcessCommand, childFailureLines, planLaunch } from './launch-plan.js';
 import { describeExit } from './exit-status.js';
+import { pumpOutput, type OutputPump } from './output-pump.js';
 import { signalName } from './signals.js';
 import type { CommandCheckError, Subprocess, SubprocessContext } from './types.js';
 
@@ -18,6 +19,8 @@ const EXITED_TOO_QUICKLY = 'Exited too quickly (process log may have details)';
 /** One spawned child and what we hold of it. */
 interface Run {
   readonly launched: LaunchedChild;
+  /** Readers of stdout and (unless redirected) stderr. */
+  readonly pumps: OutputPump[];
   /** performance.now() when spawn() began (supervisord's laststart). */
   readonly startedAt: number;
 }
@@ -241,14 +244,14 @@ export class ChildSubprocess implements Subprocess {
   }
 
   #attach(launched: LaunchedChild, startedAt: number): void {
-    const run: Run = { launched, startedAt };
+    const run: Run = { launched, startedAt, pumps: [] };
     this.#run = run;
     this.#pid = launched.pid;
     launched.child.once('exit', (code, signal) => this.#onExit(run, code, signal));
-    launched.stdout.on('data', (chunk: Buffer) => this.#output('stdout', chunk));
-    launched.stdout.on('error', () => {});
-    launched.stderr?.on('data', (chunk: Buffer) => this.#output('stderr', chunk));
-    launched.stderr?.on('error', () => {});
+    for (const channel of ['stdout', 'stderr'] as const) {
+      const pump = pumpOutput(launched.child, channel, { data: (chunk, transient) => this.#output(channel, chunk, transient) });
+      if (pump) run.pumps.push(pump);
+    }
     launched.stdin?.on('error', () => launched.stdin?.destroy());
 
     this.#ctx.logger.info(`spawned: '${this.config.name}' with pid ${launched.pid}`);
@@ -257,13 +260,16 @@ export class ChildSubprocess implements Subprocess {
     else this.#armTimer(this.config.startsecs * 1000, () => this.#checkStarted());
   }
 
-  #output(channel: 'stdout' | 'stderr', chunk: Buffer): void {
+  /** `transient`: the chunk's memory is reused after this call, so whatever keeps it gets a copy. */
+  #output(channel: 'stdout' | 'stderr', chunk: Buffer, transient: boolean): void {
     try {
       this.#ctx.childLogs[channel]?.write(chunk);
     } catch (err) {
       this.#ctx.logger.error(`could not write ${channel} of ${this.config.name} to its log: ${errnoCode(err)}`);
     }
-    this.#ctx.onOutput?.(this, channel, chunk);
+    const { onOutput, needsOutputBytes } = this.#ctx;
+    if (!onOutput || (needsOutputBytes && !needsOutputBytes(this, channel))) return;
+    onOutput(this, channel, transient ? Buffer.from(chunk) : chunk);
   }
 
   #failBeforeFork(message: string): string {
@@ -324,6 +330,8 @@ export class ChildSubprocess implements Subprocess {
   }
 
   #onExit(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
+    // What the child wrote before it died is in its pipes: log it before the exit is reported.
+    for (const pump of run.pumps) pump.drain();
     if (run !== this.#run) return;
     this.#run = undefined;
     this.#clearTimer();

@@ -16,6 +16,11 @@ export interface SubprocessContext {
   onStateChange(proc: Subprocess, from: ProcessStateName, to: ProcessStateName): void;
   /** Raw output as it arrives (after it was written to the log): capture mode, PROCESS_LOG events, listener protocol. */
   onOutput?(proc: Subprocess, channel: 'stdout' | 'stderr', chunk: Buffer): void;
+  /**
+   * Whether onOutput wants `channel` of `proc` at all (absent: always). When
+   * false, output only goes to the log, with no copy per chunk.
+   */
+  needsOutputBytes?(proc: Subprocess, channel: 'stdout' | 'stderr'): boolean;
 }
 
 /** Pre-spawn command check outcome (compat spec §2.3 step 3). */
