@@ -3,7 +3,9 @@ const BEGIN_TOKEN = Buffer.from('<!--XSUPERVISOR:BEGIN-->');
 const END_TOKEN = Buffer.from('<!--XSUPERVISOR:END-->');
 
 /** Output of one channel, split as supervisord splits it: text for the log (PROCESS_LOG) and finished communications. */
-export type CapturedPiece = { kind: 'log'; data: Buffer } | { kind: 'communication'; data: Buffer };
+export type CapturedPiece =
+  | { kind: 'log'; data: Buffer; /** between the tokens: goes to the capture buffer, not the log file */ captured: boolean }
+  | { kind: 'communication'; data: Buffer };
 
 /**
  * The capture-mode scanner of one channel of one running process. With
@@ -23,7 +25,7 @@ export class ChannelCapture {
   }
 
   feed(chunk: Buffer): CapturedPiece[] {
-    if (this.#maxbytes <= 0) return chunk.length ? [{ kind: 'log', data: chunk }] : [];
+    if (this.#maxbytes <= 0) return chunk.length ? [{ kind: 'log', data: chunk, captured: false }] : [];
     this.#pending = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
     const pieces: CapturedPiece[] = [];
     for (;;) {
@@ -47,7 +49,7 @@ export class ChannelCapture {
 
   #log(data: Buffer, pieces: CapturedPiece[]): void {
     if (data.length === 0) return;
-    pieces.push({ kind: 'log', data });
+    pieces.push({ kind: 'log', data, captured: this.#capturing });
     if (this.#capturing) this.#keep(data);
   }
 

@@ -73,6 +73,7 @@ export function attachEvents(opts: AttachEventsOptions): AttachedEvents {
   const output = new OutputEvents(
     (type, fields, data) => supervisor.publish(type, fields, data),
     supervisor.config.supervisord.stripAnsi,
+    (proc, channel, data) => supervisor.logsOf(proc)[channel]?.write(data),
   );
 
   const requeueRejected = (event: PoolEvent, listener: Subprocess) => {

@@ -6,6 +6,7 @@ import type { AgentEvent, EventType } from './types.js';
 
 type Channel = 'stdout' | 'stderr';
 type Publish = (type: EventType, fields: AgentEvent['fields'], data: string) => void;
+type WriteLog = (proc: Subprocess, channel: Channel, data: Buffer) => void;
 
 interface ChannelState {
   capture: ChannelCapture;
@@ -26,10 +27,17 @@ export class OutputEvents {
   readonly #states = new WeakMap<Subprocess, ProcessOutputState>();
   readonly #publish: Publish;
   readonly #stripAnsi: boolean;
+  readonly #writeLog: WriteLog;
 
-  constructor(publish: Publish, stripAnsi: boolean) {
+  /**
+   * `writeLog` receives the text outside the capture tokens of a channel in
+   * capture mode: the process leaves logging such a channel to us, so that
+   * captured text reaches the event and not the log (as with supervisord).
+   */
+  constructor(publish: Publish, stripAnsi: boolean, writeLog: WriteLog) {
     this.#publish = publish;
     this.#stripAnsi = stripAnsi;
+    this.#writeLog = writeLog;
   }
 
   onOutput(proc: Subprocess, channel: Channel, chunk: Buffer): void {
@@ -44,6 +52,7 @@ export class OutputEvents {
     ];
     for (const piece of state.capture.feed(data)) {
       if (piece.kind === 'log') {
+        if (config.captureMaxbytes > 0 && !piece.captured) this.#writeLog(proc, channel, piece.data);
         if (config.eventsEnabled) {
           this.#publish(channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR', [...base, ['channel', channel]], decodeEventData(piece.data));
         }

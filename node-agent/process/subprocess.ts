@@ -263,7 +263,8 @@ export class ChildSubprocess implements Subprocess {
   /** `transient`: the chunk's memory is reused after this call, so whatever keeps it gets a copy. */
   #output(channel: 'stdout' | 'stderr', chunk: Buffer, transient: boolean): void {
     try {
-      this.#ctx.childLogs[channel]?.write(chunk);
+      // A channel in capture mode is logged by onOutput's receiver, which keeps the captured text out of the log.
+      if (this.config[channel].captureMaxbytes <= 0) this.#ctx.childLogs[channel]?.write(chunk);
     } catch (err) {
       this.#ctx.logger.error(`could not write ${channel} of ${this.config.name} to its log: ${errnoCode(err)}`);
     }

@@ -14,7 +14,11 @@ export interface SubprocessContext {
   childLogs: { stdout?: ChildLog; stderr?: ChildLog };
   /** Called synchronously on every state change, after the state field changed. */
   onStateChange(proc: Subprocess, from: ProcessStateName, to: ProcessStateName): void;
-  /** Raw output as it arrives (after it was written to the log): capture mode, PROCESS_LOG events, listener protocol. */
+  /**
+   * Raw output as it arrives (after it was written to the log): capture mode, PROCESS_LOG events, listener protocol.
+   * A channel in capture mode (`*_capture_maxbytes` > 0) is not written to the log by the process: the receiver
+   * writes the text outside the capture tokens.
+   */
   onOutput?(proc: Subprocess, channel: 'stdout' | 'stderr', chunk: Buffer): void;
   /**
    * Whether onOutput wants `channel` of `proc` at all (absent: always). When

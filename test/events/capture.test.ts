@@ -36,17 +36,25 @@ test('the capture buffer is bounded like BoundIO', () => {
 
 test('PROCESS_LOG and PROCESS_COMMUNICATION events from output', () => {
   const published: Array<Pick<AgentEvent, 'type' | 'fields' | 'data'>> = [];
-  const events = new OutputEvents((type, fields, data) => published.push({ type, fields, data }), false);
+  const logged: string[] = [];
+  const events = new OutputEvents(
+    (type, fields, data) => published.push({ type, fields, data }),
+    false,
+    (_proc, channel, data) => logged.push(`${channel}:${data.toString()}`),
+  );
   const config = processConfig({ command: 'x', name: 'p' });
   config.stdout.eventsEnabled = true;
   config.stderr.captureMaxbytes = 100;
   const proc = { config, groupName: 'g', pid: 99 } as unknown as Subprocess;
   events.onOutput(proc, 'stdout', Buffer.from('hello\n'));
-  events.onOutput(proc, 'stderr', Buffer.from('<!--XSUPERVISOR:BEGIN-->hi<!--XSUPERVISOR:END-->'));
+  events.onOutput(proc, 'stderr', Buffer.from('before <!--XSUPERVISOR:BEGIN-->hi<!--XSUPERVISOR:END--> after'));
   events.onOutput(proc, 'stdout', Buffer.from([0xff]));
   assert.deepEqual(published, [
     { type: 'PROCESS_LOG_STDOUT', fields: [['processname', 'p'], ['groupname', 'g'], ['pid', 99], ['channel', 'stdout']], data: 'hello\n' },
     { type: 'PROCESS_COMMUNICATION_STDERR', fields: [['processname', 'p'], ['groupname', 'g'], ['pid', 99]], data: 'hi' },
     { type: 'PROCESS_LOG_STDOUT', fields: [['processname', 'p'], ['groupname', 'g'], ['pid', 99], ['channel', 'stdout']], data: "Undecodable: b'\\xff'" },
   ]);
+  // Capture mode keeps the captured text out of the log; stdout (no capture) is logged by the process itself.
+  assert.equal(logged.join('').includes('hi'), false, logged.join('|'));
+  assert.ok(logged.join('').startsWith('stderr:before '), logged.join('|'));
 });
