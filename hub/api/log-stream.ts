@@ -120,7 +120,8 @@ export interface PendingTail {
 
 function openTail(spec: AgentSpec, namespec: string, channel: LogChannel, timeoutMs: number): Promise<IncomingMessage> {
   const path = `/logtail/${encodeURIComponent(namespec)}${channel === 'stderr' ? '/stderr' : ''}`;
-  const headers: Record<string, string> = { Accept: 'text/plain' };
+  // supervisord's medusa holds back the answer to a `Connection: close` request until it ends, and a live log never ends.
+  const headers: Record<string, string> = { Accept: 'text/plain', Connection: 'keep-alive' };
   if (spec.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${spec.username}:${spec.password ?? ''}`).toString('base64')}`;
   let options: http.RequestOptions;
   let transport: typeof http | typeof https = http;

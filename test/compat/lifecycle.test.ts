@@ -16,7 +16,7 @@ import { running } from './status-rows.js';
 const SLEEPER_CONF = '[program:sleeper]\ncommand=/bin/sleep 1000\n';
 const STUBBORN_CONF = `[program:stubborn]
 command=sh -c "trap '' TERM; exec sleep 1000"
-stopwaitsecs=4
+stopwaitsecs=8
 `;
 
 function sleeperPid(d: Daemon): Promise<number> {
@@ -105,7 +105,7 @@ const STUBBORN_SHUTDOWN: Scenario = {
     {
       action: 'SIGKILL after stopwaitsecs, then exit',
       run: async (d) => {
-        await waitForExit(d, 15_000);
+        await waitForExit(d, 20_000);
         const lines = mainLogLines(d.mainLog(), d.dir);
         const end = lines.slice(lines.indexOf('INFO waiting for stubborn to die'));
         assert.deepEqual(end.filter((l) => !l.startsWith('INFO waiting for')), [
@@ -113,7 +113,7 @@ const STUBBORN_SHUTDOWN: Scenario = {
           'WARN stopped: stubborn (terminated by SIGKILL)',
         ]);
         const elapsed = Date.now() - shutdownAskedAt;
-        assert.ok(elapsed >= 3500, `stubborn was killed after ${elapsed} ms, before stopwaitsecs=4`);
+        assert.ok(elapsed >= 7500, `stubborn was killed after ${elapsed} ms, before stopwaitsecs=8`);
       },
     },
   ],
