@@ -3,12 +3,18 @@
  * only honour supervisor's stock ones; anything else fails with supervisord's
  * "cannot be resolved" wording (compat spec §9.12).
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FleetvisorError } from '../api/errors.js';
 import { missing, type ConfigSource } from './source.js';
 import type { RpcInterfaceConfig } from './types.js';
 
 export const RPCINTERFACE_FACTORY_KEY = 'supervisor.rpcinterface_factory';
 export const STOCK_RPCINTERFACE_FACTORY = 'supervisor.rpcinterface:make_main_rpcinterface';
+export const FLEETVISOR_RPCINTERFACE_FACTORY = 'fleetvisor:make_fleetvisor_rpcinterface';
+
+/** `path/to/module.js:exportName` (.js, .mjs or .cjs; relative paths are relative to the main config's directory). */
+const JS_FACTORY = /^\s*(.+\.(?:m|c)?js)\s*:\s*([A-Za-z_$][\w$]*)\s*$/u;
 export const STOCK_RESULT_HANDLER = 'supervisor.dispatchers:default_handler';
 export const CTL_FACTORY_KEY = 'supervisor.ctl_factory';
 
@@ -39,11 +45,19 @@ export function readRpcInterfaces(src: ConfigSource): RpcInterfaceConfig[] {
       if (spec === undefined) {
         throw missing(`section [${section}] does not specify a ${RPCINTERFACE_FACTORY_KEY}`);
       }
-      const factory = resolveSpec(spec, section, [STOCK_RPCINTERFACE_FACTORY]);
       const options: Record<string, string> = {};
       for (const key of src.parser.options(section)) {
         if (key !== RPCINTERFACE_FACTORY_KEY) options[key] = src.get(section, key, '');
       }
+      const js = JS_FACTORY.exec(spec);
+      if (js) {
+        const path = resolve(src.here, js[1]);
+        if (!existsSync(path)) {
+          throw new FleetvisorError('FV_CONFIG_BAD_VALUE', `${spec} cannot be resolved within [${section}]: no such file ${path}`);
+        }
+        return { name, factory: `${path}:${js[2]}`, module: { path, exportName: js[2] }, options };
+      }
+      const factory = resolveSpec(spec, section, [STOCK_RPCINTERFACE_FACTORY, FLEETVISOR_RPCINTERFACE_FACTORY]);
       return { name, factory, options };
     });
 }

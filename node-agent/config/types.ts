@@ -125,7 +125,14 @@ export interface SupervisorctlConfig {
 export interface RpcInterfaceConfig {
   /** Namespace published, the NAME of [rpcinterface:NAME]. */
   name: string;
+  /**
+   * `supervisor.rpcinterface:make_main_rpcinterface` (the supervisor.* API),
+   * `fleetvisor:make_fleetvisor_rpcinterface` (the built-in fleetvisor.* API),
+   * or `<absolute path of a JavaScript module>:<export>`.
+   */
   factory: string;
+  /** For a JavaScript factory: the module's absolute path and the export to call. */
+  module?: { path: string; exportName: string };
   /** Other keys of the section (factory keyword arguments). */
   options: Record<string, string>;
 }

@@ -10,6 +10,7 @@ import type { ChildLog } from '../logs/types.js';
 import { createSubprocess, outputBytesWanted } from '../process/index.js';
 import type { Subprocess } from '../process/types.js';
 import { createRegistry, registerSupervisorNamespace } from '../rpc/index.js';
+import { registerRpcInterfaces } from '../rpc/plugins.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { reportToParent } from './daemonize.js';
 import { removePidfile, writePidfile } from './pidfile.js';
@@ -21,7 +22,6 @@ export interface RunOptions {
   firstConfig: SupervisorConfig;
 }
 
-const STOCK_FACTORY = 'supervisor.rpcinterface:make_main_rpcinterface';
 
 /**
  * The daemon's life: boot, serve until told to stop, stop every process,
@@ -89,13 +89,23 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     });
 
     const registry = createRegistry();
-    for (const iface of config.rpcInterfaces) {
-      if (iface.factory === STOCK_FACTORY) {
-        registerSupervisorNamespace(registry, supervisor, mainLog);
-        logger.info(`RPC interface '${iface.name}' initialized`);
-      }
+    try {
+      await registerRpcInterfaces(registry, config.rpcInterfaces, {
+        supervisor,
+        logger,
+        builtins: {
+          supervisor: () => registerSupervisorNamespace(registry, supervisor, mainLog),
+          fleetvisor: () => registerFleetvisorNamespace(registry, { supervisor, ring }),
+        },
+      });
+    } catch (err) {
+      const message = err instanceof FleetvisorError ? err.message : String(err);
+      const text = `Error: ${message}\nFor help, use ${process.argv[1]} -h\n`;
+      reportToParent({ ok: false, message: text });
+      process.stderr.write(text);
+      mainLog.close();
+      return 2;
     }
-    registerFleetvisorNamespace(registry, { supervisor, ring });
 
     let servers: HttpServers;
     try {
