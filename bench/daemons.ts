@@ -61,7 +61,7 @@ export function killAllDaemons(): void {
 }
 
 function commandFor(kind: DaemonKind, configPath: string): [string, string[]] {
-  if (kind === 'fleetvisord') return [process.execPath, [FLEETVISORD_MAIN, '-c', configPath, '-n']];
+  if (kind === 'fleetvisord') return [process.execPath, ['--max-semi-space-size=1', FLEETVISORD_MAIN, '-c', configPath, '-n']];
   return [SUPERVISORD_BIN, ['-c', configPath, '-n']];
 }
 

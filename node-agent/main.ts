@@ -2,8 +2,8 @@
  * fleetvisord: a drop-in supervisord. Same flags, same config file, same
  * XML-RPC API; see README.md.
  */
+import './v8-flags.js';
 import { realpathSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { FleetvisorError } from './api/errors.js';
 import { SUPERVISOR_VERSION } from './api/types.js';
 import { findConfigFile, loadConfig, toSupervisordOverride, type OverrideName } from './config/index.js';
@@ -11,10 +11,6 @@ import type { SupervisorConfig, SupervisordOptions } from './config/types.js';
 import { parseDaemonArgs, USAGE, type DaemonArgs } from './daemon/args.js';
 import { isDaemonChild, reportToParent, runDetached } from './daemon/daemonize.js';
 import { runDaemon } from './daemon/run.js';
-
-// A daemon's heap is small and long-lived: a 1 MiB young generation (V8's
-// default grows to 16 MiB) keeps the agent's RSS near supervisord's.
-setFlagsFromString('--max-semi-space-size=1');
 
 const VALUE_OPTIONS: Array<[keyof DaemonArgs, OverrideName, string]> = [
   ['umask', 'umask', '-m'],

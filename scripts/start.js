@@ -65,7 +65,7 @@ function track(name, child) {
   });
 }
 
-const agent = spawn(process.execPath, [agentMain, '-c', conf], {
+const agent = spawn(process.execPath, ['--max-semi-space-size=1', agentMain, '-c', conf], {
   stdio: 'inherit',
   env: { ...process.env, FLEETVISOR_DATA: data, FLEETVISOR_PORT: port },
 });
