@@ -5,13 +5,17 @@
  * Reported events are unique by (agent, boot, serial); a replayed one is
  * ignored.
  */
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import { FleetvisorError } from '../../node-agent/api/errors.js';
 import type { HubEvent } from '../types.js';
 import { BucketAccumulator } from './accounting.js';
 import type { Db } from './db.js';
 import { EVENT_COLUMNS, EVENT_FROM, toHubEvent, type EventRow } from './event-rows.js';
 import { SeriesRegistry, type SeriesEntry } from './series.js';
+
+/** Events per INSERT statement: fewer calls into SQLite, well under its 32,766 parameters. */
+const ROWS_PER_INSERT = 50;
+const COLUMNS_PER_ROW = 16;
 
 export interface IngestResult {
   inserted: number;
@@ -24,7 +28,9 @@ export class EventStore {
   readonly #db: Db;
   readonly #registry: SeriesRegistry;
   readonly #buckets: BucketAccumulator;
-  readonly #insert: Statement;
+  readonly #inserts = new Map<number, Statement>();
+  readonly #maxId: Statement;
+  readonly #idsFrom: Statement;
   readonly #setCursor: Statement;
   readonly #getCursor: Statement;
   readonly #deleteCursor: Statement;
@@ -32,15 +38,14 @@ export class EventStore {
   readonly #getRows: Statement;
   readonly #attachCrash: Statement;
   readonly #getEvent: Statement;
-  readonly #ingestTx: (agent: string, events: readonly HubEvent[], cursor: string | undefined) => IngestResult;
+  readonly #ingestTx: Transaction<(agent: string, events: readonly HubEvent[], cursor: string | undefined) => IngestResult>;
 
   constructor(db: Db) {
     this.#db = db;
     this.#registry = new SeriesRegistry(db);
     this.#buckets = new BucketAccumulator(db);
-    this.#insert = db.prepare(`INSERT OR IGNORE INTO events
-      (series, boot, serial, time, type, from_state, to_state, pid, expected, exit_status, spawn_err, observed, payload, crash_stdout, crash_stderr)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#maxId = db.prepare('SELECT max(id) AS id FROM events');
+    this.#idsFrom = db.prepare('SELECT id FROM events WHERE id >= ? AND id < ?').pluck();
     this.#setCursor = db.prepare(`INSERT INTO agent_cursors (agent, cursor, updated) VALUES (?, ?, ?)
       ON CONFLICT (agent) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated`);
     this.#getCursor = db.prepare('SELECT cursor FROM agent_cursors WHERE agent = ?');
@@ -61,7 +66,8 @@ export class EventStore {
   ingest(agent: string, events: readonly HubEvent[], cursor?: string): IngestResult {
     for (const event of events) checkEvent(agent, event);
     try {
-      return this.#ingestTx(agent, events, cursor);
+      // IMMEDIATE: the write lock is held from the start, so the newest id read first stays the newest.
+      return this.#ingestTx.immediate(agent, events, cursor);
     } catch (err) {
       this.#registry.reset();
       this.#buckets.discard();
@@ -95,34 +101,54 @@ export class EventStore {
   }
 
   #ingestInTransaction(agent: string, events: readonly HubEvent[], cursor: string | undefined): IngestResult {
+    // Ids are given explicitly (the next after the newest, as SQLite would pick) so that a
+    // multi-row INSERT still tells which event got which id; an ignored duplicate leaves a gap.
+    const firstId = ((this.#maxId.get() as { id: number | null }).id ?? 0) + 1;
+    const series: SeriesEntry[] = new Array<SeriesEntry>(events.length);
+    let inserted = 0;
+    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+      const end = Math.min(events.length, start + ROWS_PER_INSERT);
+      const args: unknown[] = new Array<unknown>((end - start) * COLUMNS_PER_ROW);
+      let k = 0;
+      for (let i = start; i < end; i++) {
+        const event = events[i];
+        const entry = this.#registry.series(agent, event.group ?? '', event.process ?? '', event.time);
+        series[i] = entry;
+        args[k++] = firstId + i;
+        args[k++] = entry.id;
+        args[k++] = this.#registry.boot(agent, event.boot);
+        args[k++] = event.serial;
+        args[k++] = event.time;
+        args[k++] = event.type;
+        args[k++] = event.fromState ?? null;
+        args[k++] = event.toState ?? null;
+        args[k++] = event.pid ?? null;
+        args[k++] = event.expected === undefined ? null : event.expected ? 1 : 0;
+        args[k++] = event.exitStatus ?? null;
+        args[k++] = event.spawnErr ?? null;
+        args[k++] = event.observed ? 1 : 0;
+        args[k++] = event.payload ?? null;
+        args[k++] = event.crashStdout ?? null;
+        args[k++] = event.crashStderr ?? null;
+      }
+      inserted += this.#insertRows(end - start).run(args).changes;
+    }
+    // Only when some were ignored as duplicates: which ids made it.
+    const present = inserted === events.length ? undefined
+      : new Set(this.#idsFrom.all(firstId, firstId + events.length) as number[]);
     const stored: HubEvent[] = [];
-    for (const event of events) {
-      const series = this.#registry.series(agent, event.group ?? '', event.process ?? '', event.time);
-      const info = this.#insert.run(
-        series.id,
-        this.#registry.boot(agent, event.boot),
-        event.serial,
-        event.time,
-        event.type,
-        event.fromState ?? null,
-        event.toState ?? null,
-        event.pid ?? null,
-        event.expected === undefined ? null : event.expected ? 1 : 0,
-        event.exitStatus ?? null,
-        event.spawnErr ?? null,
-        event.observed ? 1 : 0,
-        event.payload ?? null,
-        event.crashStdout ?? null,
-        event.crashStderr ?? null,
-      );
-      if (info.changes === 0) continue;
-      stored.push({ ...event, agent, id: Number(info.lastInsertRowid) });
+    for (let i = 0; i < events.length; i++) {
+      const id = firstId + i;
+      if (present !== undefined && !present.has(id)) continue;
+      const event = events[i];
+      stored.push({ ...event, agent, id });
       if (event.toState !== undefined && event.process !== undefined) {
-        this.#account(series, event.time, event.toState, event.expected);
-        if ((event.toState === 'EXITED' || event.toState === 'FATAL') && event.time >= (series.lastExitTime ?? -Infinity)) {
-          series.lastExit = Number(info.lastInsertRowid);
-          series.lastExitTime = event.time;
-          this.#registry.markDirty(series);
+        const entry = series[i];
+        this.#account(entry, event.time, event.toState, event.expected);
+        if ((event.toState === 'EXITED' || event.toState === 'FATAL') && event.time >= (entry.lastExitTime ?? -Infinity)) {
+          entry.lastExit = id;
+          entry.lastExitTime = event.time;
+          this.#registry.markDirty(entry);
         }
       }
     }
@@ -131,6 +157,19 @@ export class EventStore {
     if (stored.length > 0) this.#addRows.run(stored.length);
     if (cursor !== undefined) this.#setCursor.run(agent, cursor, Date.now());
     return { inserted: stored.length, duplicates: events.length - stored.length, events: stored };
+  }
+
+  /** The INSERT statement for `rows` events, prepared on first use. */
+  #insertRows(rows: number): Statement {
+    let statement = this.#inserts.get(rows);
+    if (statement === undefined) {
+      const values = Array.from({ length: rows }, () => `(${new Array(COLUMNS_PER_ROW).fill('?').join(', ')})`).join(',\n');
+      statement = this.#db.prepare(`INSERT OR IGNORE INTO events
+        (id, series, boot, serial, time, type, from_state, to_state, pid, expected, exit_status, spawn_err, observed, payload, crash_stdout, crash_stderr)
+        VALUES ${values}`);
+      this.#inserts.set(rows, statement);
+    }
+    return statement;
   }
 
   /**

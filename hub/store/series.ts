@@ -28,8 +28,9 @@ interface SeriesRow {
 }
 
 export class SeriesRegistry {
-  readonly #series = new Map<string, SeriesEntry>();
-  readonly #boots = new Map<string, number>();
+  // Nested by agent, group, process (and agent, boot): no key string is built per event.
+  readonly #series = new Map<string, Map<string, Map<string, SeriesEntry>>>();
+  readonly #boots = new Map<string, Map<string, number>>();
   readonly #dirty = new Set<SeriesEntry>();
   readonly #selectSeries: Statement;
   readonly #insertSeries: Statement;
@@ -47,8 +48,11 @@ export class SeriesRegistry {
 
   /** The series of a process ('' group and process for agent-level events), created on first sight. */
   series(agent: string, group: string, process: string, time: number): SeriesEntry {
-    const key = `${agent}\u0000${group}\u0000${process}`;
-    let entry = this.#series.get(key);
+    let groups = this.#series.get(agent);
+    if (groups === undefined) this.#series.set(agent, (groups = new Map()));
+    let processes = groups.get(group);
+    if (processes === undefined) groups.set(group, (processes = new Map()));
+    let entry = processes.get(process);
     if (entry === undefined) {
       const row = this.#selectSeries.get(agent, group, process) as SeriesRow | undefined;
       if (row !== undefined) {
@@ -65,7 +69,7 @@ export class SeriesRegistry {
         const id = Number(this.#insertSeries.run(agent, group, process, time).lastInsertRowid);
         entry = { id, state: null, since: null, firstTime: time, lastExit: null, lastExitTime: null, dirty: false };
       }
-      this.#series.set(key, entry);
+      processes.set(process, entry);
     }
     if (time < entry.firstTime) {
       entry.firstTime = time;
@@ -75,12 +79,13 @@ export class SeriesRegistry {
   }
 
   boot(agent: string, boot: string): number {
-    const key = `${agent}\u0000${boot}`;
-    let id = this.#boots.get(key);
+    let boots = this.#boots.get(agent);
+    if (boots === undefined) this.#boots.set(agent, (boots = new Map()));
+    let id = boots.get(boot);
     if (id === undefined) {
       const row = this.#selectBoot.get(agent, boot) as { id: number } | undefined;
       id = row?.id ?? Number(this.#insertBoot.run(agent, boot).lastInsertRowid);
-      this.#boots.set(key, id);
+      boots.set(boot, id);
     }
     return id;
   }

@@ -137,3 +137,32 @@ test('a hub killed mid-ingest reopens with the cursor matching exactly the event
     t.cleanup();
   }
 });
+
+test('a batch longer than one INSERT with duplicates inside and across it maps every stored event to its own id', () => {
+  const t = tempStore();
+  try {
+    t.store.events.ingest('web1', [stateEvent('web1', 'api', 'RUNNING', T0, 10)]);
+    const batch = Array.from({ length: 130 }, (_, i) =>
+      stateEvent('web1', `p${i % 3}`, i % 2 === 0 ? 'RUNNING' : 'EXITED', T0 + 1000 + i, i, { expected: false, pid: 100 + i }),
+    );
+    batch.splice(70, 0, { ...batch[69] }); // the same serial twice in one batch
+    const result = t.store.events.ingest('web1', batch, 'boot-1:129');
+    // Serial 10 was stored before; serial 69 comes twice.
+    assert.equal(result.inserted, 129);
+    assert.equal(result.duplicates, 2);
+    assert.equal(result.events.filter((e) => e.serial === 10).length, 0);
+    assert.equal(new Set(result.events.map((e) => e.id)).size, 129);
+    for (const event of result.events) {
+      const stored = t.store.events.getEvent(event.id!)!;
+      assert.equal(stored.serial, event.serial);
+      assert.equal(stored.pid, event.pid);
+      assert.equal(stored.process, event.process);
+    }
+    assert.equal(t.store.events.count(), 130);
+    // Ids keep growing after a batch with gaps.
+    const [next] = t.store.events.ingest('web1', [stateEvent('web1', 'api', 'FATAL', T0 + 9000, 500)]).events;
+    assert.ok(next.id! > Math.max(...result.events.map((e) => e.id!)));
+  } finally {
+    t.cleanup();
+  }
+});
