@@ -52,7 +52,12 @@ export async function waitHealthy(url: string, options: HealthGateOptions, signa
       last = `HTTP ${response.status}`;
     } catch (err) {
       if (signal.aborted) throw new CancelledError();
-      last = (err as Error).name === 'TimeoutError' ? `no answer within ${requestMs} ms` : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+      const timedOut = (err as Error).name === 'TimeoutError';
+      // A last try cut short by the deadline says less than the answer before it.
+      const cutShort = timedOut && requestMs < (options.requestTimeoutMs ?? 5000) && last !== 'no answer yet';
+      if (!cutShort) {
+        last = timedOut ? `no answer within ${requestMs} ms` : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+      }
     }
     if (Date.now() + intervalMs >= deadline) {
       throw new TargetFailure(`health ${url} not healthy within ${options.timeoutMs / 1000} s: ${last}`);

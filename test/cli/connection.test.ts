@@ -25,7 +25,12 @@ async function interrupted(d: Daemon, command: string[], ms: number): Promise<Co
     let stdout = '';
     let stderr = '';
     // Interrupt once the first line arrived (a fixed delay can hit a slow client still importing), or after ms.
-    const interrupt = () => child.kill('SIGINT');
+    let interrupted = false;
+    const interrupt = () => {
+      if (interrupted) return;
+      interrupted = true;
+      child.kill('SIGINT');
+    };
     child.stdout.setEncoding('utf8').on('data', (t: string) => {
       stdout += t;
       if (stdout.includes('hello\n')) setTimeout(interrupt, 100);
