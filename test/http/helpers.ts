@@ -1,13 +1,13 @@
 /** Shared helpers for the HTTP and XML-RPC tests: a test dispatcher, a recording logger, raw sockets. */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { RpcFault, type FaultName } from '../../node-agent/api/faults.js';
 import type { XmlRpcValue } from '../../node-agent/api/types.js';
 import type { Logger, MainLogLevel } from '../../node-agent/logs/types.js';
 import type { CallContext, RpcDispatcher } from '../../node-agent/rpc/types.js';
+import { exchange, type Endpoint } from '../helpers/raw-http.js';
 
 export interface RecordingLogger extends Logger {
   lines: { level: MainLogLevel; msg: string }[];
@@ -74,34 +74,11 @@ export function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-export type Endpoint = { port: number } | { path: string };
+export type { Endpoint } from '../helpers/raw-http.js';
 
-/** Sends raw bytes, returns everything the server wrote until it closed or `idleMs` passed quietly. */
+/** Sends `data` on a new connection and collects the answer (see test/helpers/raw-http.ts). */
 export function rawExchange(endpoint: Endpoint, data: string | Buffer, idleMs = 300): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = 'port' in endpoint ? net.connect(endpoint.port, '127.0.0.1') : net.connect(endpoint.path);
-    const chunks: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const done = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(done, idleMs);
-    };
-    socket.on('connect', () => {
-      socket.write(data);
-      arm();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      arm();
-    });
-    socket.on('end', done);
-    socket.on('error', reject);
-  });
+  return exchange(endpoint, data, idleMs);
 }
 
 export function statusOf(response: string): number {
