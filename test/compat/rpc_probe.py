@@ -221,6 +221,7 @@ def wait_until_answering(timeout=20.0):
 call('supervisor.restart', exact=True)
 wait_until_answering()
 call('supervisor.getState', exact=True)
+call('supervisor.startProcess', 'stubborn', exact=True)
 call('supervisor.shutdown', exact=True)
 call('supervisor.getState', exact=True)
 call('supervisor.sendRemoteCommEvent', 'late', 'during shutdown', exact=True)

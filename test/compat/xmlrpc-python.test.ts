@@ -16,6 +16,14 @@ const PROBE = join(dirname(fileURLToPath(import.meta.url)), 'rpc_probe.py');
 const PROBE_CONF = `${FIXTURE_CONF}
 [program:talker]
 command=sh -c "echo started; exec sleep 1000"
+
+; Ignores SIGTERM, so a shutdown lasts stopwaitsecs: the probe's calls
+; "during shutdown" then reach a daemon that is still answering.
+[program:stubborn]
+command=sh -c "trap '' TERM; exec sleep 1000"
+autostart=false
+startsecs=0
+stopwaitsecs=2
 `;
 
 interface ProbeEntry {
