@@ -47,7 +47,7 @@ Options (before the command):
 --no-color -- no colours or progress bar even on a terminal
 
 Selectors: HOSTGLOB/NAMESPEC, @tag/NAMESPEC, or NAMESPEC (every host);
-NAMESPEC is all, GROUP:*, GROUP:NAME or NAME.
+NAMESPEC is all, GROUP:*, GROUP:NAME or NAME (the same as NAME:NAME).
 
 Commands:
 ${FLEET_COMMANDS.map((c) => `  ${c.usage}`).join('\n')}

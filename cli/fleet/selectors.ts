@@ -4,6 +4,7 @@
  * send the selector text to the hub unchanged.
  */
 import { FleetvisorError } from '../../node-agent/api/errors.js';
+import { makeNamespec, splitNamespec } from '../../node-agent/api/namespec.js';
 import { globRegExp } from './format.js';
 
 export interface ProcessFilter {
@@ -53,16 +54,19 @@ export function agentSelected(agent: AgentLike, filter: ProcessFilter, hosts: re
   return true;
 }
 
-/** `HOST/group:name` or `HOST/name` → the parts; for commands naming one process (tail, crash). */
+/**
+ * `HOST/group:name` or `HOST/name` (the same as `HOST/name:name`) → the parts;
+ * for commands naming one process (tail, crash). `HOST/group:*` names every
+ * process of the group: name is then `*`. namespec is as supervisorctl prints it.
+ */
 export function parseProcessRef(command: string, text: string | undefined): { host: string; group: string; name: string; namespec: string } {
   const slash = text?.indexOf('/') ?? -1;
   if (text === undefined || slash <= 0 || slash === text.length - 1) {
     throw new FleetvisorError('FV_USAGE', `${command}: expected HOST/NAME or HOST/GROUP:NAME, got '${text ?? ''}'`);
   }
   const host = text.slice(0, slash);
-  const spec = text.slice(slash + 1);
-  const colon = spec.indexOf(':');
-  const group = colon < 0 ? spec : spec.slice(0, colon);
-  const name = colon < 0 ? spec : spec.slice(colon + 1);
-  return { host, group, name, namespec: `${group}:${name}` };
+  const { group, process } = splitNamespec(text.slice(slash + 1));
+  if (group === '') throw new FleetvisorError('FV_USAGE', `${command}: no group before ':' in '${text}'`);
+  const name = process ?? '*';
+  return { host, group, name, namespec: process === undefined ? `${group}:*` : makeNamespec(group, process) };
 }

@@ -1,23 +1,12 @@
-/** supervisorctl's process names: `group:process`, `group:*`, or a bare name meaning group and process. */
+/** supervisorctl's process names, by the rule the hub shares (hub/namespec.ts). */
+import { makeNamespec as sharedMakeNamespec } from '../../node-agent/api/namespec.js';
 
-export interface SplitName {
-  group: string;
-  /** undefined for a whole group (`g:` or `g:*`). */
-  process: string | undefined;
-}
-
-export function splitNamespec(namespec: string): SplitName {
-  const colon = namespec.indexOf(':');
-  if (colon < 0) return { group: namespec, process: namespec };
-  const process = namespec.slice(colon + 1);
-  return { group: namespec.slice(0, colon), process: process === '' || process === '*' ? undefined : process };
-}
+export { splitNamespec } from '../../node-agent/api/namespec.js';
 
 /**
  * The short name when group and process share a name. A whole-group spec
  * prints as `g:None`, which is what supervisorctl shows for `clear g:*`.
  */
 export function makeNamespec(group: string, process: string | undefined): string {
-  if (group === process) return process;
-  return `${group}:${process ?? 'None'}`;
+  return process === undefined ? `${group}:None` : sharedMakeNamespec(group, process);
 }

@@ -1,6 +1,7 @@
 /** Reaching one agent from a route: its connector, and names as agents write them. */
 import type { AgentConnector } from '../fleet/connector.js';
 import type { ApiContext } from './context.js';
+import { splitNamespec } from '../../node-agent/api/namespec.js';
 import { ApiError } from './errors.js';
 
 export function agentConnector(ctx: ApiContext, agent: string): AgentConnector {
@@ -9,12 +10,10 @@ export function agentConnector(ctx: ApiContext, agent: string): AgentConnector {
   return connector;
 }
 
-/** `group:name`, or `name` for the program of the same name. */
-export function splitNamespec(namespec: string): { group: string; name: string } {
-  const colon = namespec.indexOf(':');
-  if (colon < 0) return { group: namespec, name: namespec };
-  const group = namespec.slice(0, colon);
-  const name = namespec.slice(colon + 1);
-  if (group === '' || name === '') throw new ApiError('FV_API_BAD_REQUEST', `'${namespec}' is not group:name or name`);
-  return { group, name };
+/** One process from a path's namespec: `group:name`, or `name` (the same as `name:name`). */
+export function processOf(namespec: string): { group: string; name: string } {
+  const { group, process } = splitNamespec(namespec);
+  if (group === '') throw new ApiError('FV_API_BAD_REQUEST', `'${namespec}' is not group:name or name`);
+  if (process === undefined) throw new ApiError('FV_API_BAD_REQUEST', `'${namespec}' names a whole group: name one process (group:name)`);
+  return { group, name: process };
 }

@@ -9,7 +9,8 @@ import type { XmlRpcValue } from '../../node-agent/api/types.js';
 import { matchGlob } from '../ops/glob.js';
 import type { ProcessSnapshot } from '../types.js';
 import type { ApiContext } from './context.js';
-import { agentConnector, splitNamespec } from './agent-access.js';
+import { makeNamespec } from '../../node-agent/api/namespec.js';
+import { agentConnector, processOf } from './agent-access.js';
 import { ApiError } from './errors.js';
 import { arrayOf, errorResponses, object, processSchema, repeatable } from './schemas.js';
 
@@ -54,7 +55,7 @@ export async function processRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       if (query.q !== undefined && query.q.trim() !== '') rows = rows.filter(textMatcher(query.q));
       const states: Record<string, number> = {};
       for (const row of rows) states[row.state] = (states[row.state] ?? 0) + 1;
-      return { processes: rows.map((row) => ({ ...row, namespec: `${row.group}:${row.name}` })), hosts: hostCounts(ctx, query), states };
+      return { processes: rows.map((row) => ({ ...row, namespec: makeNamespec(row.group, row.name) })), hosts: hostCounts(ctx, query), states };
     },
   );
 
@@ -79,7 +80,7 @@ export async function processRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       const { agent, namespec } = request.params;
       const connector = agentConnector(ctx, agent);
       if (connector.health.kind === 'supervisord') throw new ApiError('FV_API_UNSUPPORTED', `${agent} is a plain supervisord: it reports no process statistics`);
-      const { group, name } = splitNamespec(namespec);
+      const { group, name } = processOf(namespec);
       const samples = await connector.call<XmlRpcValue[]>('fleetvisor.getProcessStats').catch((err: unknown) => {
         if ((err as { faultCode?: number }).faultCode === Faults.UNKNOWN_METHOD) throw new ApiError('FV_API_UNSUPPORTED', `${agent} reports no process statistics`);
         throw err;
@@ -88,10 +89,10 @@ export async function processRoutes(app: FastifyInstance, ctx: ApiContext): Prom
         const s = value as Record<string, XmlRpcValue>;
         return s.group === group && s.name === name;
       }) as Record<string, XmlRpcValue> | undefined;
-      if (sample === undefined) throw new ApiError('FV_API_NOT_FOUND', `${agent}: ${group}:${name} is not running (or does not exist)`);
+      if (sample === undefined) throw new ApiError('FV_API_NOT_FOUND', `${agent}: ${makeNamespec(group, name)} is not running (or does not exist)`);
       return {
         agent,
-        namespec: `${group}:${name}`,
+        namespec: makeNamespec(group, name),
         pid: Number(sample.pid),
         cpuPercent: Number(sample.cpu_percent),
         rssBytes: Number(sample.rss),
@@ -101,6 +102,7 @@ export async function processRoutes(app: FastifyInstance, ctx: ApiContext): Prom
   );
 }
 
+/** `q` finds a process by either form of its namespec: `web` and `web:web` both match a plain [program:web]. */
 function textMatcher(q: string): (row: ProcessSnapshot) => boolean {
   const needle = q.trim().toLowerCase();
   return (row) => [row.agent, row.group, row.name, `${row.group}:${row.name}`, row.description, row.state].some((text) => text.toLowerCase().includes(needle));

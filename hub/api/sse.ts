@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Fleet } from '../fleet/fleet.js';
+import { makeNamespec } from '../../node-agent/api/namespec.js';
 import { compileGlob } from '../ops/glob.js';
 import type { ProgressEvent } from '../ops/types.js';
 import type { AgentHealth, HubEvent, ProcessSnapshot } from '../types.js';
@@ -257,7 +258,7 @@ export class LiveFeed {
   #snapshot(agent: string, rows: ProcessSnapshot[], full: boolean): void {
     if (this.#subscribers.size === 0) return;
     const tags = this.#tagsOf(agent);
-    const all = rows.map((row) => ({ ...row, namespec: `${row.group}:${row.name}` }));
+    const all = rows.map((row) => ({ ...row, namespec: makeNamespec(row.group, row.name) }));
     const unfiltered = frame('snapshot', { agent, full, processes: all });
     for (const subscriber of [...this.#subscribers]) {
       const { filter } = subscriber;

@@ -4,6 +4,7 @@
  * before the batch is stored (so a crash of the hub in between only means the
  * batch, tails included, is fetched again).
  */
+import { makeNamespec } from '../../node-agent/api/namespec.js';
 import type { HubEvent } from '../types.js';
 
 export const CRASH_TAIL_BYTES = 2000;
@@ -13,7 +14,7 @@ export type LogChannel = 'stdout' | 'stderr';
 /** Resolves the tail of one log, or undefined when there is none (no log file, call failed). */
 export type TailFetcher = (namespec: string, channel: LogChannel) => Promise<string | undefined>;
 
-export function needsCrashContext(event: HubEvent): boolean {
+export function needsCrashContext(event: HubEvent): event is HubEvent & { group: string; process: string } {
   if (event.group === undefined || event.process === undefined) return false;
   if (event.type === 'PROCESS_STATE_FATAL') return true;
   if (event.type !== 'PROCESS_STATE_EXITED') return false;
@@ -28,7 +29,7 @@ export function needsCrashContext(event: HubEvent): boolean {
  */
 export async function attachCrashContext(events: HubEvent[], fetchTail: TailFetcher): Promise<void> {
   const lastCrash = new Map<string, HubEvent>();
-  for (const event of events) if (needsCrashContext(event)) lastCrash.set(`${event.group}:${event.process}`, event);
+  for (const event of events) if (needsCrashContext(event)) lastCrash.set(makeNamespec(event.group, event.process), event);
   await Promise.all(
     [...lastCrash].map(async ([namespec, event]) => {
       const [stdout, stderr] = await Promise.all([fetchTail(namespec, 'stdout'), fetchTail(namespec, 'stderr')]);

@@ -4,7 +4,9 @@
  * nothing survives the process.
  */
 import { EventEmitter } from 'node:events';
+import { canonicalNamespec } from '../../node-agent/api/namespec.js';
 import type { AgentHealth, HubEvent, ProcessSnapshot } from '../types.js';
+import { namespecOf } from './normalize.js';
 import type { EventSink } from './types.js';
 
 export class MemorySink extends EventEmitter<{ change: [] }> implements EventSink {
@@ -25,14 +27,14 @@ export class MemorySink extends EventEmitter<{ change: [] }> implements EventSin
   }
 
   replaceSnapshot(agent: string, rows: ProcessSnapshot[]): void {
-    this.snapshots.set(agent, new Map(rows.map((row) => [`${row.group}:${row.name}`, { ...row }])));
+    this.snapshots.set(agent, new Map(rows.map((row) => [namespecOf(row), { ...row }])));
     this.emit('change');
   }
 
   updateSnapshot(agent: string, row: ProcessSnapshot): void {
     let table = this.snapshots.get(agent);
     if (table === undefined) this.snapshots.set(agent, (table = new Map()));
-    table.set(`${row.group}:${row.name}`, { ...row });
+    table.set(namespecOf(row), { ...row });
     this.emit('change');
   }
 
@@ -49,8 +51,9 @@ export class MemorySink extends EventEmitter<{ change: [] }> implements EventSin
     return this.healthLog.filter((health) => health.agent === agent).at(-1);
   }
 
+  /** `namespec` in either form: `web` or `web:web`. */
   row(agent: string, namespec: string): ProcessSnapshot | undefined {
-    return this.snapshots.get(agent)?.get(namespec);
+    return this.snapshots.get(agent)?.get(canonicalNamespec(namespec));
   }
 
   /** Resolves with `check()`'s first truthy value, re-checked on every change; rejects after `timeoutMs`. */

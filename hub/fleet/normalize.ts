@@ -5,6 +5,7 @@
 import { FleetvisorError } from '../../node-agent/api/errors.js';
 import { ProcessState, processStateName } from '../../node-agent/api/states.js';
 import type { ProcessInfo, XmlRpcValue } from '../../node-agent/api/types.js';
+import { makeNamespec } from '../../node-agent/api/namespec.js';
 import type { HubEvent, ProcessSnapshot } from '../types.js';
 
 /** fleetvisor.getEvents' answer. */
@@ -88,9 +89,9 @@ export function snapshotFromInfo(agent: string, info: ProcessInfo, updated: numb
   };
 }
 
-/** `group:name`, as supervisor.* methods take it. */
+/** The row's namespec as supervisorctl shows it (`web`, `grp:member`); supervisor.* methods take it too. */
 export function namespecOf(row: { group: string; name: string }): string {
-  return `${row.group}:${row.name}`;
+  return makeNamespec(row.group, row.name);
 }
 
 /** The numeric code of a state name ('RUNNING' → 20), UNKNOWN's for an unknown name. */

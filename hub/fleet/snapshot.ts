@@ -73,7 +73,7 @@ export class SnapshotKeeper {
     }
     if (!event.type.startsWith('PROCESS_STATE_') || event.group === undefined || event.process === undefined) return false;
     const state = event.toState ?? event.type.slice('PROCESS_STATE_'.length);
-    const key = `${event.group}:${event.process}`;
+    const key = namespecOf({ group: event.group, name: event.process });
     const old = this.#rows.get(key) ?? blankRow(this.agent, event.group, event.process);
     const seconds = Math.floor(event.time / 1000);
     const row: ProcessSnapshot = {

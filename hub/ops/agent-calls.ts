@@ -8,6 +8,7 @@ import { FleetvisorError } from '../../node-agent/api/errors.js';
 import { Faults, faultName } from '../../node-agent/api/faults.js';
 import type { ConfigInfo, XmlRpcValue } from '../../node-agent/api/types.js';
 import type { Fleet } from '../fleet/fleet.js';
+import { canonicalNamespec, makeNamespec } from '../../node-agent/api/namespec.js';
 
 /** supervisord's defaults, used when an agent's config cannot be read. */
 const DEFAULT_STARTSECS = 1;
@@ -56,14 +57,14 @@ export class AgentCalls {
   }
 
   async #timingsOf(agent: string, namespec: string): Promise<ProgramTimings> {
-    return (await this.#table(agent)).get(namespec) ?? { startsecs: DEFAULT_STARTSECS, stopwaitsecs: DEFAULT_STOPWAITSECS };
+    return (await this.#table(agent)).get(canonicalNamespec(namespec)) ?? { startsecs: DEFAULT_STARTSECS, stopwaitsecs: DEFAULT_STOPWAITSECS };
   }
 
   #table(agent: string): Promise<Map<string, ProgramTimings>> {
     let table = this.#timings.get(agent);
     if (table === undefined) {
       table = this.call<ConfigInfo[]>(agent, 'supervisor.getAllConfigInfo').then(
-        (infos) => new Map(infos.map((info) => [`${info.group}:${info.name}`, timingsFrom(info)])),
+        (infos) => new Map(infos.map((info) => [makeNamespec(info.group, info.name), timingsFrom(info)])),
         // Without the config the defaults serve; the action itself will say if the agent is gone.
         () => new Map(),
       );

@@ -22,9 +22,14 @@ export interface HealthGateOptions {
 /** The URL to poll for `target`, placeholders filled, or undefined when it has none. */
 export function healthUrlFor(health: HealthUrls | undefined, target: ProcessTarget, agent: AgentSpec | undefined): string | undefined {
   if (health === undefined) return undefined;
-  const template = health.kind === 'every' ? health.url : (health.urls[target.namespec] ?? health.urls[target.group] ?? health.urls[target.name]);
+  const template = health.kind === 'every' ? health.url : programUrl(health.urls, target);
   if (template === undefined) return undefined;
   return template.replaceAll('{agent}', target.agent).replaceAll('{host}', hostOf(agent) ?? target.agent);
+}
+
+/** A URL keyed by the target's namespec in either form (`web`, `web:web`), else by its group, else by its name. */
+function programUrl(urls: Readonly<Record<string, string>>, target: ProcessTarget): string | undefined {
+  return urls[target.namespec] ?? urls[`${target.group}:${target.name}`] ?? urls[target.group] ?? urls[target.name];
 }
 
 /** The host name in an agent's http(s) URL; undefined for a unix socket. */

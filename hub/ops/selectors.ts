@@ -6,15 +6,20 @@
  *   all          every process of the host
  *   group:*      every process of a group (`group:` too)
  *   group:name   one process of a group
- *   name         the process `name` of the group `name` (a [program:name]);
- *                like supervisorctl, a member of another group is not
- *                reachable this way: use `group:name` or `*:name`
+ *   name         the process `name` of the group `name` (a [program:name]),
+ *                the same as `name:name`; like supervisorctl, a member of
+ *                another group is not reachable this way: use `group:name`
+ *                or `*:name`
+ *
+ * Targets carry the namespec as supervisorctl prints it (namespec.ts):
+ * `web` for a plain [program:web], `group:name` otherwise.
  *
  * Selectors resolve against the agents followed and each agent's current
  * process table, so a process that appeared a moment ago may be missed and
  * a host that is offline offers only what was last seen of it.
  */
 import { FleetvisorError } from '../../node-agent/api/errors.js';
+import { makeNamespec } from '../../node-agent/api/namespec.js';
 import type { AgentSpec, ProcessSnapshot } from '../types.js';
 import { compileGlob } from './glob.js';
 import type { HostTarget, OpAction, ProcessTarget, Target } from './types.js';
@@ -114,7 +119,7 @@ function processTargets(selectors: readonly Selector[], agents: readonly AgentSp
       for (const row of source.snapshot(agent.name)) {
         if (!matchesNameSpec(selector.spec, row.group, row.name)) continue;
         matched++;
-        const namespec = `${row.group}:${row.name}`;
+        const namespec = makeNamespec(row.group, row.name);
         found.set(`${agent.name}\0${namespec}`, { kind: 'process', agent: agent.name, group: row.group, name: row.name, namespec });
       }
     }

@@ -28,7 +28,7 @@ export interface OperationRequest {
    * adds a window on top. Default 0.
    */
   waitSeconds?: number;
-  /** One URL for every target, or one per program (`group:name`, group or name as key). `{agent}` and `{host}` are replaced. */
+  /** One URL for every target, or one per program (a namespec in either form — `web`, `web:web`, `pool:a` — or a group or name as key). `{agent}` and `{host}` are replaced. */
   healthUrl?: string | Record<string, string>;
   /** How long a health URL may take to answer 2xx before the target fails. Default 30. */
   healthTimeoutSeconds?: number;
@@ -44,7 +44,7 @@ export interface ProcessTarget {
   agent: string;
   group: string;
   name: string;
-  /** `group:name`. */
+  /** As supervisorctl prints it: `name` when group and name are equal, else `group:name`. */
   namespec: string;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { FleetvisorError } from '../../node-agent/api/errors.js';
+import { canonicalNamespec } from '../../node-agent/api/namespec.js';
 import type { Db } from './db.js';
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'partial' | 'cancelled';
@@ -22,7 +23,7 @@ export interface NewOperation {
 
 export interface OperationTarget {
   agent: string;
-  /** group:name, or absent for a host-wide action. */
+  /** The namespec (`web`, `group:name`), or absent for a host-wide action. */
   process?: string;
   result: TargetResult;
   message: string;
@@ -110,7 +111,8 @@ export class OperationsLog {
     if (row === undefined) return undefined;
     const targets = (this.#targets.all(opId) as TargetRow[]).map((t): OperationTarget => {
       const target: OperationTarget = { agent: t.agent, result: t.result, message: t.message, time: t.time };
-      if (t.process !== null) target.process = t.process;
+      // Rows written before namespecs followed supervisorctl say `web:web`; read, they say `web`.
+      if (t.process !== null) target.process = canonicalNamespec(t.process);
       return target;
     });
     return { ...fromRow(row), targets };

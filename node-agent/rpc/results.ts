@@ -1,7 +1,7 @@
 import { Faults, RpcFault } from '../api/faults.js';
 import type { ProcessStatus } from '../api/types.js';
 import type { ProcessGroup } from '../supervisor/group.js';
-import { makeNamespec } from '../supervisor/namespec.js';
+import { makeNamespec } from '../api/namespec.js';
 import type { Subprocess } from '../process/types.js';
 
 /** A per-process outcome: done now, or a promise that settles when the process got where it was sent. */

@@ -6,7 +6,7 @@ import type { ChildLog, Logger } from '../logs/types.js';
 import type { Subprocess } from '../process/types.js';
 import { diffGroups, type GroupDiff } from './diff.js';
 import { ProcessGroup, compareText } from './group.js';
-import { splitNamespec } from './namespec.js';
+import { splitNamespec } from '../api/namespec.js';
 
 /** How the model builds what it supervises; main.ts wires the real implementations. */
 export interface SupervisorDeps {

@@ -43,7 +43,7 @@ describe('fleetvisorctl fleet mode against a live hub', { timeout: 120_000 }, ()
     const lines = result.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^HOST\s+PROCESS\s+STATE\s+DESCRIPTION$/);
     const rows = lines.slice(1, 13).map((line) => line.split(/\s+/));
-    assert.deepEqual(rows.map((r) => `${r[0]}/${r[1]}`), ['alpha', 'beta', 'gamma'].flatMap((h) => ['chatty:chatty', 'crashy:crashy', 'web:web', 'worker:worker'].map((p) => `${h}/${p}`)));
+    assert.deepEqual(rows.map((r) => `${r[0]}/${r[1]}`), ['alpha', 'beta', 'gamma'].flatMap((h) => ['chatty', 'crashy', 'web', 'worker'].map((p) => `${h}/${p}`)));
     assert.deepEqual(rows.map((r) => r[2]), Array.from({ length: 3 }, () => ['RUNNING', 'EXITED', 'RUNNING', 'RUNNING']).flat());
     assert.equal(lines.at(-1), '3 hosts: 3 online, 0 offline; 12 processes: 3 EXITED, 9 RUNNING');
   });
@@ -52,17 +52,18 @@ describe('fleetvisorctl fleet mode against a live hub', { timeout: 120_000 }, ()
     const tagged = await run(['--json', 'status', '@eu/web']);
     assert.equal(tagged.code, 0);
     const doc = JSON.parse(tagged.stdout) as { processes: JsonProcess[]; hosts: { online: number; total: number; offlineHosts: string[] }; states: Record<string, number> };
-    assert.deepEqual(doc.processes.map((p) => `${p.agent}/${p.namespec}`), ['alpha/web:web', 'gamma/web:web']);
+    assert.deepEqual(doc.processes.map((p) => `${p.agent}/${p.namespec}`), ['alpha/web', 'gamma/web']);
     assert.deepEqual(doc.hosts, { online: 2, offline: 0, total: 2, offlineHosts: [] });
     assert.deepEqual(doc.states, { RUNNING: 2 });
     assert.ok(doc.processes.every((p) => p.pid > 0));
 
     const filtered = await run(['status', '--state', 'running', '--host', 'b*', '--json']);
     assert.equal(filtered.code, 0);
-    assert.deepEqual((JSON.parse(filtered.stdout) as { processes: JsonProcess[] }).processes.map((p) => p.namespec), ['chatty:chatty', 'web:web', 'worker:worker']);
+    assert.deepEqual((JSON.parse(filtered.stdout) as { processes: JsonProcess[] }).processes.map((p) => p.namespec), ['chatty', 'web', 'worker']);
 
-    const several = await run(['--json', 'status', 'gamma/worker', 'alpha/chatty:*', 'gamma/worker']);
-    assert.deepEqual((JSON.parse(several.stdout) as { processes: JsonProcess[] }).processes.map((p) => `${p.agent}/${p.namespec}`), ['alpha/chatty:chatty', 'gamma/worker:worker']);
+    // `worker` and `worker:worker` are one process, listed once and named as supervisorctl names it.
+    const several = await run(['--json', 'status', 'gamma/worker', 'alpha/chatty:*', 'gamma/worker:worker']);
+    assert.deepEqual((JSON.parse(several.stdout) as { processes: JsonProcess[] }).processes.map((p) => `${p.agent}/${p.namespec}`), ['alpha/chatty', 'gamma/worker']);
 
     const none = await run(['status', 'nosuchhost/web']);
     assert.equal(none.code, 1);
@@ -80,12 +81,12 @@ describe('fleetvisorctl fleet mode against a live hub', { timeout: 120_000 }, ()
     assert.match(lines[0], /^operation \d+: restart 3 processes on 3 hosts, rolling in 3 batches$/);
     const steps = lines.slice(1, -1).map((line) => line.trim().split(/\s+/).slice(0, 3).join(' '));
     assert.deepEqual(steps.map((s) => s.replace(/ ok \S+$/, ' ok')), [
-      'batch 1/3: alpha/web:web',
-      'alpha/web:web ok',
-      'batch 2/3: beta/web:web',
-      'beta/web:web ok',
-      'batch 3/3: gamma/web:web',
-      'gamma/web:web ok',
+      'batch 1/3: alpha/web',
+      'alpha/web ok',
+      'batch 2/3: beta/web',
+      'beta/web ok',
+      'batch 3/3: gamma/web',
+      'gamma/web ok',
     ]);
     assert.match(lines.at(-1)!, /^succeeded: 3 ok, 0 failed, 0 skipped in /);
     const now = await pidsOf('web');
@@ -97,13 +98,13 @@ describe('fleetvisorctl fleet mode against a live hub', { timeout: 120_000 }, ()
     assert.equal(result.code, 0, result.stderr);
     const steps = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; agent?: string; index?: number; status?: string; targets?: unknown });
     assert.deepEqual(steps.map((s) => `${s.type}${s.agent ? ` ${s.agent}` : ''}${s.index ? ` ${s.index}` : ''}`), ['started', 'batch 1', 'target alpha', 'batch 2', 'target beta', 'done']);
-    assert.deepEqual(steps[0].targets, [{ agent: 'alpha', namespec: 'worker:worker' }, { agent: 'beta', namespec: 'worker:worker' }]);
+    assert.deepEqual(steps[0].targets, [{ agent: 'alpha', namespec: 'worker' }, { agent: 'beta', namespec: 'worker' }]);
     assert.equal(steps.at(-1)!.status, 'succeeded');
 
     // crashy exits after half a second: it cannot stay RUNNING for the 2 s --wait asks.
     const failing = await run(['start', '--wait', '2', 'alpha/crashy']);
     assert.equal(failing.code, 1, failing.stdout);
-    assert.match(failing.stdout, /alpha\/crashy:crashy\s+failed/);
+    assert.match(failing.stdout, /alpha\/crashy\s+failed/);
     assert.match(failing.stdout, /^failed: 0 ok, 1 failed, 0 skipped/m);
   });
 
@@ -143,7 +144,7 @@ describe('fleetvisorctl fleet mode against a live hub', { timeout: 120_000 }, ()
 
     const crash = await run(['crash', 'beta/crashy']);
     assert.equal(crash.code, 0, crash.stderr);
-    assert.match(crash.stdout, /^== .* beta\/crashy:crashy EXITED .*exit 3, unexpected/m);
+    assert.match(crash.stdout, /^== .* beta\/crashy EXITED .*exit 3, unexpected/m);
     assert.match(crash.stdout, /-- last stdout lines --\ncrashy starting/);
     assert.match(crash.stdout, /-- last stderr lines --\ncrashy: cannot open database/);
   });
@@ -200,7 +201,7 @@ describe('fleetvisorctl fleet mode against a live hub', { timeout: 120_000 }, ()
     assert.equal(code, 1);
     assert.match(stderr, /cancelling operation \d+/);
     assert.match(rest, /^cancelled: \d ok, \d failed, [12] skipped/m);
-    assert.match(rest, /gamma\/worker:worker\s+skipped/);
+    assert.match(rest, /gamma\/worker\s+skipped/);
   });
 
   it('hosts: health, kind, version; add and remove', async () => {

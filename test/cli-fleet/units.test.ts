@@ -10,6 +10,7 @@ import type { FleetIO } from '../../cli/fleet/context.js';
 import { fleetModeWanted } from '../../cli/fleet/detect.js';
 import { globRegExp, table } from '../../cli/fleet/format.js';
 import { readIniSection, setIniKeys } from '../../cli/fleet/ini.js';
+import { processLabel } from '../../cli/fleet/commands/history.js';
 import { OperationView } from '../../cli/fleet/progress.js';
 import { parseProcessRef, selectorFilter } from '../../cli/fleet/selectors.js';
 import { resolveFleetSettings } from '../../cli/fleet/settings.js';
@@ -111,7 +112,19 @@ describe('command arguments and selectors', () => {
     assert.throws(() => selectorFilter('a/b/c'), /more than one '\/'/);
     assert.throws(() => selectorFilter('/web'), /nothing before/);
     assert.deepEqual(parseProcessRef('tail', 'h1/g:n'), { host: 'h1', group: 'g', name: 'n', namespec: 'g:n' });
+    // Either form of a plain program's name, printed as supervisorctl prints it; `g:*` is the whole group.
+    assert.deepEqual(parseProcessRef('crash', 'h1/web'), { host: 'h1', group: 'web', name: 'web', namespec: 'web' });
+    assert.deepEqual(parseProcessRef('crash', 'h1/web:web'), { host: 'h1', group: 'web', name: 'web', namespec: 'web' });
+    assert.deepEqual(parseProcessRef('crash', 'h1/multi:*'), { host: 'h1', group: 'multi', name: '*', namespec: 'multi:*' });
+    assert.throws(() => parseProcessRef('tail', 'h1/:x'), /no group before ':'/);
     assert.throws(() => parseProcessRef('tail', 'web'), /tail: expected HOST\/NAME/);
+  });
+
+  it('events name their process as supervisorctl does', () => {
+    const event = { agent: 'h1', time: 0, type: 'PROCESS_STATE_RUNNING' };
+    assert.equal(processLabel({ ...event, group: 'web', process: 'web' }), 'web');
+    assert.equal(processLabel({ ...event, group: 'multi', process: 'multi_00' }), 'multi:multi_00');
+    assert.equal(processLabel({ ...event, group: 'pool' }), '-');
   });
 
   it('globs and tables', () => {
@@ -128,11 +141,11 @@ describe('OperationView', () => {
     return io;
   };
   const run = (view: OperationView): void => {
-    view.started({ id: 4, targets: [{ agent: 'a', namespec: 'w:w' }, { agent: 'b', namespec: 'w:w' }], batches: 2 });
-    view.progress({ type: 'batch', index: 1, total: 2, targets: ['a/w:w'] });
-    view.progress({ type: 'target', agent: 'a', namespec: 'w:w', status: 'ok', message: 'restarted', ms: 1200 });
-    view.progress({ type: 'batch', index: 2, total: 2, targets: ['b/w:w'] });
-    view.progress({ type: 'target', agent: 'b', namespec: 'w:w', status: 'failed', message: 'spawn error', ms: 80 });
+    view.started({ id: 4, targets: [{ agent: 'a', namespec: 'w' }, { agent: 'b', namespec: 'w' }], batches: 2 });
+    view.progress({ type: 'batch', index: 1, total: 2, targets: ['a/w'] });
+    view.progress({ type: 'target', agent: 'a', namespec: 'w', status: 'ok', message: 'restarted', ms: 1200 });
+    view.progress({ type: 'batch', index: 2, total: 2, targets: ['b/w'] });
+    view.progress({ type: 'target', agent: 'b', namespec: 'w', status: 'failed', message: 'spawn error', ms: 80 });
     view.progress({ type: 'done', status: 'failed', counts: { total: 2, ok: 1, failed: 1, skipped: 0 } });
     view.close();
   };
@@ -142,10 +155,10 @@ describe('OperationView', () => {
     const lines = plain.out.trimEnd().split('\n');
     assert.deepEqual(lines.slice(0, 5), [
       'operation 4: restart 2 processes on 2 hosts, rolling in 2 batches',
-      'batch 1/2: a/w:w',
-      '  a/w:w  ok        1.2s  restarted',
-      'batch 2/2: b/w:w',
-      '  b/w:w  failed    80ms  spawn error',
+      'batch 1/2: a/w',
+      '  a/w  ok        1.2s  restarted',
+      'batch 2/2: b/w',
+      '  b/w  failed    80ms  spawn error',
     ]);
     assert.match(lines[5], /^failed: 1 ok, 1 failed, 0 skipped in \d+ms$/);
 

@@ -22,6 +22,16 @@ startsecs=0
 autorestart=false
 `;
 
+/** web1 only: a program whose processes are named `multi:multi_00`, not by their group's name. */
+const MULTI = `
+[program:multi]
+command=/bin/sleep 1000
+numprocs=2
+process_name=%(program_name)s_%(process_num)02d
+startsecs=0
+autorestart=false
+`;
+
 describe('hub API over a live fleet', () => {
   let web1: TestAgent;
   let web2: TestAgent;
@@ -30,13 +40,13 @@ describe('hub API over a live fleet', () => {
   let bearer: { token: string };
 
   before(async () => {
-    [web1, web2] = await Promise.all([startAgent('fleetvisord', PROGRAMS), startAgent('fleetvisord', PROGRAMS)]);
+    [web1, web2] = await Promise.all([startAgent('fleetvisord', PROGRAMS + MULTI), startAgent('fleetvisord', PROGRAMS)]);
     hub = await startTestHub([web1.spec('web1', { tags: ['eu'] }), web2.spec('web2', { tags: ['us'] })]);
     admin = await login(hub.url, 'admin', ADMIN_PASSWORD);
     bearer = { token: admin.token };
     await eventually(async () => {
       const answer = await api(hub.url, 'GET', '/api/v1/processes?state=RUNNING', { auth: bearer });
-      return answer.body.processes.length === 4 && answer.body.hosts.online === 2;
+      return answer.body.processes.length === 6 && answer.body.hosts.online === 2;
     }, 10_000, 'both agents online with their processes RUNNING');
   });
   after(async () => {
@@ -47,16 +57,19 @@ describe('hub API over a live fleet', () => {
   it('lists processes with filters: repeated parameters OR, different ones AND', async () => {
     const get = async (query: string) => (await api(hub.url, 'GET', `/api/v1/processes?${query}`, { auth: bearer })).body;
     const all = await get('');
-    assert.deepEqual(all.processes.map((p: any) => `${p.agent}/${p.namespec}`), ['web1/ticker:ticker', 'web1/web:web', 'web2/ticker:ticker', 'web2/web:web']);
-    assert.deepEqual(all.states, { RUNNING: 4 });
+    // Named as supervisorctl names them: `web`, not `web:web`.
+    assert.deepEqual(all.processes.map((p: any) => `${p.agent}/${p.namespec}`), ['web1/multi:multi_00', 'web1/multi:multi_01', 'web1/ticker', 'web1/web', 'web2/ticker', 'web2/web']);
+    assert.deepEqual(all.states, { RUNNING: 6 });
     assert.deepEqual(all.hosts, { online: 2, offline: 0, total: 2 });
     assert.equal(all.processes[1].state, 'RUNNING');
     assert.ok(all.processes[1].pid > 0);
-    assert.deepEqual((await get('host=web1')).processes.map((p: any) => p.agent), ['web1', 'web1']);
+    assert.deepEqual((await get('host=web1')).processes.map((p: any) => p.agent), ['web1', 'web1', 'web1', 'web1']);
     assert.deepEqual((await get('tag=us&name=web')).processes.map((p: any) => `${p.agent}/${p.name}`), ['web2/web']);
     assert.equal((await get('host=web1&host=web2&name=ticker')).processes.length, 2);
     assert.equal((await get('group=web&group=ticker&host=web2')).processes.length, 2);
     assert.equal((await get('q=TICK')).processes.length, 2);
+    assert.deepEqual((await get('q=web:web')).processes.map((p: any) => `${p.agent}/${p.namespec}`), ['web1/web', 'web2/web'], 'q finds the long form too');
+    assert.deepEqual((await get('q=multi:multi_01')).processes.map((p: any) => p.namespec), ['multi:multi_01']);
     assert.equal((await get('state=STOPPED')).processes.length, 0);
     assert.deepEqual((await get('tag=us')).hosts, { online: 1, offline: 0, total: 1 });
   });
@@ -84,12 +97,12 @@ describe('hub API over a live fleet', () => {
     const feed = await SseReader.open(`${hub.url}/api/v1/stream?kind=operation`, bearer);
     const started = await api(hub.url, 'POST', '/api/v1/operations', { auth: bearer, body: { action: 'restart', selectors: ['web*/web'], mode: 'rolling', batch: 1 } });
     assert.equal(started.status, 202, started.text);
-    assert.deepEqual(started.body.targets, [{ agent: 'web1', namespec: 'web:web' }, { agent: 'web2', namespec: 'web:web' }]);
+    assert.deepEqual(started.body.targets, [{ agent: 'web1', namespec: 'web' }, { agent: 'web2', namespec: 'web' }]);
     assert.equal(started.body.batches, 2);
     const progress = await SseReader.open(`${hub.url}/api/v1/operations/${started.body.id}/events`, bearer);
     await progress.untilEnded(15_000);
     assert.deepEqual(progress.messages.map((m) => m.event), ['batch', 'target', 'batch', 'target', 'done']);
-    assert.deepEqual(progress.messages.filter((m) => m.event === 'target').map((m) => `${m.data.agent}:${m.data.status}`), ['web1:ok', 'web2:ok']);
+    assert.deepEqual(progress.messages.filter((m) => m.event === 'target').map((m) => `${m.data.agent}/${m.data.namespec}:${m.data.status}`), ['web1/web:ok', 'web2/web:ok']);
     assert.equal(progress.messages.at(-1)!.data.status, 'succeeded');
     await feed.waitFor((m) => m.event === 'operation' && m.data.id === started.body.id && m.data.type === 'done', 3000, 'done on the live feed');
     feed.close();
@@ -98,7 +111,7 @@ describe('hub API over a live fleet', () => {
     assert.equal(record.body.status, 'succeeded');
     assert.equal(record.body.user, 'admin');
     assert.deepEqual(record.body.counts, { total: 2, ok: 2, failed: 0, skipped: 0 });
-    assert.deepEqual(record.body.targets.map((r: any) => `${r.agent}/${r.process}/${r.result}`), ['web1/web:web/ok', 'web2/web:web/ok']);
+    assert.deepEqual(record.body.targets.map((r: any) => `${r.agent}/${r.process}/${r.result}`), ['web1/web/ok', 'web2/web/ok']);
     const list = await api(hub.url, 'GET', '/api/v1/operations', { auth: bearer });
     assert.equal(list.body[0].id, started.body.id);
     const cancel = await api(hub.url, 'POST', `/api/v1/operations/${started.body.id}/cancel`, { auth: bearer });
@@ -151,7 +164,7 @@ describe('hub API over a live fleet', () => {
   });
 
   it('tails a log and streams it live from the agent', async () => {
-    const tail = await api(hub.url, 'GET', '/api/v1/processes/web1/ticker:ticker/log?bytes=100000', { auth: bearer });
+    const tail = await api(hub.url, 'GET', '/api/v1/processes/web1/ticker/log?bytes=100000', { auth: bearer });
     assert.equal(tail.status, 200);
     assert.match(tail.body.data, /tick/);
     const stderr = await api(hub.url, 'GET', '/api/v1/processes/web1/ticker:ticker/log?channel=stderr', { auth: bearer });
@@ -169,9 +182,17 @@ describe('hub API over a live fleet', () => {
     await eventually(async () => /^fleetvisor_log_streams 0$/m.test((await api(hub.url, 'GET', '/metrics', { auth: bearer })).text), 3000, 'the log relay released');
     const unknownAgent = await api(hub.url, 'GET', '/api/v1/processes/nohost/web/log/stream', { auth: bearer });
     assert.equal(unknownAgent.status, 404);
-    const stats = await api(hub.url, 'GET', '/api/v1/processes/web1/web:web/stats', { auth: bearer });
-    assert.equal(stats.status, 200, stats.text);
-    assert.ok(stats.body.rssBytes > 0);
+    // A path names a process in either form, and the answer names it as supervisorctl does.
+    for (const [path, namespec] of [['web', 'web'], ['web:web', 'web'], ['multi:multi_00', 'multi:multi_00']]) {
+      const stats = await api(hub.url, 'GET', `/api/v1/processes/web1/${encodeURIComponent(path)}/stats`, { auth: bearer });
+      assert.equal(stats.status, 200, stats.text);
+      assert.equal(stats.body.namespec, namespec, path);
+      assert.ok(stats.body.rssBytes > 0);
+    }
+    const wholeGroup = await api(hub.url, 'GET', `/api/v1/processes/web1/${encodeURIComponent('multi:*')}/stats`, { auth: bearer });
+    assert.equal(wholeGroup.status, 400, wholeGroup.text);
+    const member = await api(hub.url, 'GET', `/api/v1/processes/web1/${encodeURIComponent('multi:multi_01')}/log`, { auth: bearer });
+    assert.equal(member.status, 200, member.text);
   });
 
   it('adds, changes and removes an agent without ever answering its credentials', async () => {

@@ -18,6 +18,7 @@ describe('hub restart', () => {
     const password = first.firstAdmin!.password;
     assert.ok(password.length >= 16);
     const id = first.store.ops.start({ user: 'admin', action: 'restart', mode: 'rolling', selectors: ['*/web'] });
+    // Written the way hubs before supervisorctl-style namespecs wrote it.
     first.store.ops.recordTarget(id, { agent: 'h1', process: 'web:web', result: 'ok', message: 'restarted', time: Date.now() });
     await first.close();
 
@@ -28,9 +29,10 @@ describe('hub restart', () => {
       const record = await api(second.url, 'GET', `/api/v1/operations/${id}`, { auth });
       assert.equal(record.body.status, 'cancelled');
       assert.deepEqual(record.body.counts, { total: 1, ok: 1, failed: 0, skipped: 0 });
+      assert.equal(record.body.targets[0].process, 'web', 'an old `web:web` row reads as supervisorctl names it');
       const progress = await SseReader.open(`${second.url}/api/v1/operations/${id}/events`, auth);
       await progress.untilEnded();
-      assert.deepEqual(progress.messages.map((m) => `${m.event}:${m.data.status}`), ['target:ok', 'done:cancelled']);
+      assert.deepEqual(progress.messages.map((m) => `${m.event}:${m.data.namespec}:${m.data.status}`), ['target:web:ok', 'done:undefined:cancelled']);
     } finally {
       await second.close();
     }

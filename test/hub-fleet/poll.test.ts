@@ -36,7 +36,7 @@ describe('polling a real supervisord', () => {
     connector.start();
     await sink.waitFor(() => {
       const table = sink.snapshots.get('s');
-      return table?.get('victim:victim')?.state === 'RUNNING' && table.get('phoenix:phoenix')?.state === 'RUNNING';
+      return table?.get('victim')?.state === 'RUNNING' && table.get('phoenix')?.state === 'RUNNING';
     }, 10_000, 'both RUNNING');
   });
   after(async () => {
@@ -56,7 +56,16 @@ describe('polling a real supervisord', () => {
   });
 
   test('a killed child shows up as observed events within one poll interval, with its last log lines', async () => {
-    const pid = sink.row('s', 'victim:victim')!.pid;
+    // supervisord copies output to the log in its own loop: kill only once both lines are in the logs.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [out] = (await agent.client.call('supervisor.tailProcessStdoutLog', ['victim', 0, 1000])) as [string];
+      const [err] = (await agent.client.call('supervisor.tailProcessStderrLog', ['victim', 0, 1000])) as [string];
+      if (out.includes('victim-out-line') && err.includes('victim-err-line')) break;
+      assert.ok(Date.now() < deadline, 'victim output not logged within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const pid = sink.row('s', 'victim')!.pid;
     assert.ok(pid > 0);
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
@@ -70,11 +79,11 @@ describe('polling a real supervisord', () => {
     assert.equal(exited.pid, pid);
     assert.match(exited.crashStdout ?? '', /victim-out-line/);
     assert.match(exited.crashStderr ?? '', /victim-err-line/);
-    assert.equal(sink.row('s', 'victim:victim')?.state, 'EXITED');
+    assert.equal(sink.row('s', 'victim')?.state, 'EXITED');
   });
 
   test('a child restarted between two polls is an observed event with the new pid', async () => {
-    const old = sink.row('s', 'phoenix:phoenix')!.pid;
+    const old = sink.row('s', 'phoenix')!.pid;
     process.kill(old, 'SIGKILL');
     const event = await sink.waitFor(
       () => sink.events.find((e) => e.process === 'phoenix' && e.observed && e.pid !== undefined && e.pid !== old && e.toState === 'RUNNING'),
@@ -82,7 +91,7 @@ describe('polling a real supervisord', () => {
       'phoenix back RUNNING',
     );
     assert.equal(event.type, 'PROCESS_STATE_RUNNING');
-    await sink.waitFor(() => sink.row('s', 'phoenix:phoenix')?.pid === event.pid, 2000, 'snapshot follows');
+    await sink.waitFor(() => sink.row('s', 'phoenix')?.pid === event.pid, 2000, 'snapshot follows');
   });
 
   test('a stop through the agent appears as observed STOPPED', async () => {

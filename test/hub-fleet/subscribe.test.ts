@@ -55,7 +55,7 @@ describe('subscription to a real fleetvisord', { skip: !fleetvisordAvailable() &
     const connector = connectorFor(agent, sink);
     connector.start();
     try {
-      await sink.waitFor(() => sink.row('a', 'sleeper:sleeper')?.state === 'RUNNING', 5000, 'sleeper RUNNING in the snapshot');
+      await sink.waitFor(() => sink.row('a', 'sleeper')?.state === 'RUNNING', 5000, 'sleeper RUNNING in the snapshot');
       // the events since the agent's boot come first (a cursor is stored once they are)
       await sink.waitFor(() => sink.getCursor('a'), 3000, 'caught up');
       assert.equal(connector.health.state, 'online');
@@ -70,7 +70,7 @@ describe('subscription to a real fleetvisord', { skip: !fleetvisordAvailable() &
       assert.equal(stopped.fromState, 'STOPPING');
       assert.equal(stopped.observed, false);
       assert.equal(typeof stopped.serial, 'number');
-      assert.equal(sink.row('a', 'sleeper:sleeper')?.state, 'STOPPED');
+      assert.equal(sink.row('a', 'sleeper')?.state, 'STOPPED');
 
       const startAt = Date.now();
       await agent.client.call('supervisor.startProcess', ['sleeper']);
@@ -78,7 +78,7 @@ describe('subscription to a real fleetvisord', { skip: !fleetvisordAvailable() &
       const running = await sink.waitFor(() => sink.events.slice(afterStop).find((e) => isEvent(e, 'PROCESS_STATE_RUNNING', 'sleeper')), 1000, 'RUNNING event');
       assert.ok(Date.now() - startAt < 1000);
       assert.ok((running.pid ?? 0) > 0);
-      await sink.waitFor(() => sink.row('a', 'sleeper:sleeper')?.pid === running.pid, 2000, 'snapshot pid');
+      await sink.waitFor(() => sink.row('a', 'sleeper')?.pid === running.pid, 2000, 'snapshot pid');
 
       const serials = sink.events.filter((e) => e.serial !== null).map((e) => e.serial as number);
       assert.deepEqual(serials, [...serials].sort((x, y) => x - y));
@@ -200,7 +200,7 @@ describe('subscription to a real fleetvisord', { skip: !fleetvisordAvailable() &
       // health went offline while the agent was down, and back online
       const states = sink.eventsOf('a').filter((e) => e.type === 'HUB_AGENT_HEALTH').map((e) => e.toState);
       assert.deepEqual(states.slice(-2), ['offline', 'online']);
-      await sink.waitFor(() => sink.row('a', 'sleeper:sleeper')?.state === 'RUNNING', 3000, 'snapshot after resync');
+      await sink.waitFor(() => sink.row('a', 'sleeper')?.state === 'RUNNING', 3000, 'snapshot after resync');
     } finally {
       await connector.stop();
     }

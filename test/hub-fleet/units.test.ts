@@ -24,10 +24,10 @@ const row = (name: string, state: string, statecode: number, pid: number, extra:
 describe('diff of two process tables', () => {
   test('state changes, restarts between polls, added and removed groups', () => {
     const before = new Map([
-      ['web:web', row('web', 'RUNNING', 20, 100)],
-      ['job:job', row('job', 'RUNNING', 20, 200)],
-      ['old:old', row('old', 'STOPPED', 0, 0)],
-      ['same:same', row('same', 'RUNNING', 20, 300, { description: 'pid 300, uptime 0:00:01' })],
+      ['web', row('web', 'RUNNING', 20, 100)],
+      ['job', row('job', 'RUNNING', 20, 200)],
+      ['old', row('old', 'STOPPED', 0, 0)],
+      ['same', row('same', 'RUNNING', 20, 300, { description: 'pid 300, uptime 0:00:01' })],
     ]);
     const after = [
       row('web', 'EXITED', 100, 0, { exitstatus: 2, stop: 5 }),
@@ -37,7 +37,7 @@ describe('diff of two process tables', () => {
     ];
     const diff = diffSnapshots(before, after);
     assert.deepEqual(diff.changed.map((r) => r.name), ['web', 'job', 'new'], 'an uptime tick is not a change');
-    assert.deepEqual(diff.removed, ['old:old']);
+    assert.deepEqual(diff.removed, ['old'], 'namespecs as supervisorctl names them');
     assert.deepEqual(diff.addedGroups, ['new']);
     assert.deepEqual(diff.removedGroups, ['old']);
     const events = observedEvents('a', 'pid:1', diff, 1000);
@@ -72,12 +72,13 @@ describe('crash context', () => {
       { ...base, serial: 1, expected: false },
       { ...base, serial: 2, type: 'PROCESS_STATE_FATAL' },
       { ...base, serial: 3, process: 'q', expected: false },
+      { ...base, serial: 4, group: 'w', process: 'w', expected: false },
     ];
     await attachCrashContext(events, async (namespec, channel) => {
       calls.push(`${namespec}/${channel}`);
       return channel === 'stdout' ? `out of ${namespec}` : undefined;
     });
-    assert.deepEqual(calls.sort(), ['g:p/stderr', 'g:p/stdout', 'g:q/stderr', 'g:q/stdout']);
+    assert.deepEqual(calls.sort(), ['g:p/stderr', 'g:p/stdout', 'g:q/stderr', 'g:q/stdout', 'w/stderr', 'w/stdout']);
     assert.equal(events[0].crashStdout, undefined);
     assert.equal(events[1].crashStdout, 'out of g:p');
     assert.equal(events[2].crashStdout, 'out of g:q');

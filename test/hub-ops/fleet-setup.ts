@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Fleet } from '../../hub/fleet/fleet.js';
 import { MemorySink } from '../../hub/fleet/memory-sink.js';
+import { makeNamespec } from '../../node-agent/api/namespec.js';
 import { OperationsService } from '../../hub/ops/index.js';
 import { HubStore } from '../../hub/store/index.js';
 import type { HubEvent } from '../../hub/types.js';
@@ -18,6 +19,7 @@ const COMMON = `
 [program:web]
 command=/bin/sleep 1000
 startsecs=1
+stopwaitsecs=4
 autorestart=false
 
 [program:a]
@@ -75,7 +77,7 @@ export async function startOpsFixture(): Promise<OpsFixture> {
   const seen: OpsFixture['seen'] = [];
   fleet.on('events', (agent: string, events: HubEvent[]) => {
     for (const event of events) {
-      if (event.toState !== undefined && event.process !== undefined) seen.push({ agent, namespec: `${event.group}:${event.process}`, toState: event.toState });
+      if (event.toState !== undefined && event.process !== undefined) seen.push({ agent, namespec: makeNamespec(event.group ?? '', event.process), toState: event.toState });
     }
   });
   fleet.start();
@@ -107,9 +109,9 @@ export async function startOpsFixture(): Promise<OpsFixture> {
     },
   };
   // Autostart done everywhere (flaky gives up on h2) and seen by the hub.
-  await fixture.settle(['web:web', 'pool:a', 'pool:b'], 'RUNNING');
-  await fixture.settle(['flaky:flaky'], 'RUNNING', ['h1', 'h3']);
-  await sink.waitFor(() => sink.row('h2', 'flaky:flaky')?.state === 'FATAL', 10_000, 'flaky FATAL on h2');
+  await fixture.settle(['web', 'pool:a', 'pool:b'], 'RUNNING');
+  await fixture.settle(['flaky'], 'RUNNING', ['h1', 'h3']);
+  await sink.waitFor(() => sink.row('h2', 'flaky')?.state === 'FATAL', 10_000, 'flaky FATAL on h2');
   return fixture;
 }
 

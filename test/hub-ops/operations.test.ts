@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { AgentCalls } from '../../hub/ops/agent-calls.js';
 import type { Operation, ProgressEvent, TargetProgress } from '../../hub/ops/index.js';
 import { fleetvisordAvailable } from '../hub-fleet/agents.js';
 import { CALL_MS, startHealthServer, startOpsFixture, type OpsFixture } from './fleet-setup.js';
@@ -33,12 +34,12 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
     const labels = (selectors: string[], action: 'restart' | 'update' = 'restart'): string[] =>
       f.service.resolve(selectors, action).map((target) => `${target.agent}/${target.namespec}`);
 
-    assert.deepEqual(labels(['web']), ['h1/web:web', 'h2/web:web', 'h3/web:web']);
-    assert.deepEqual(labels(['@eu/web']), ['h1/web:web', 'h2/web:web']);
+    assert.deepEqual(labels(['web']), ['h1/web', 'h2/web', 'h3/web']);
+    assert.deepEqual(labels(['@eu/web']), ['h1/web', 'h2/web']);
     assert.deepEqual(labels(['@prod/pool:*', 'h2/pool:b']), ['h1/pool:a', 'h1/pool:b', 'h2/pool:b', 'h3/pool:a', 'h3/pool:b']);
     assert.deepEqual(labels(['h[!2]/*:[ab]']), ['h1/pool:a', 'h1/pool:b', 'h3/pool:a', 'h3/pool:b']);
-    assert.deepEqual(labels(['h3/all']), ['h3/flaky:flaky', 'h3/pool:a', 'h3/pool:b', 'h3/web:web']);
-    assert.deepEqual(labels(['h1/web', '*/web:web']), ['h1/web:web', 'h2/web:web', 'h3/web:web'], 'each target once');
+    assert.deepEqual(labels(['h3/all']), ['h3/flaky', 'h3/pool:a', 'h3/pool:b', 'h3/web']);
+    assert.deepEqual(labels(['h1/web', '*/web:web']), ['h1/web', 'h2/web', 'h3/web'], 'each target once, named as supervisorctl names it');
     assert.deepEqual(labels(['@eu/all', 'h3/pool:*'], 'update'), ['h1/all', 'h2/all', 'h3/pool']);
 
     assert.throws(() => f.service.resolve(['h*/a'], 'restart'), { code: 'FV_OPS_NO_MATCH', message: "selector 'h*/a': no process matches 'a' on h1, h2, h3" });
@@ -46,6 +47,14 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
     assert.throws(() => f.service.resolve(['@asia/web'], 'restart'), { code: 'FV_OPS_NO_MATCH', message: "selector '@asia/web': no agent has a tag matching 'asia'" });
     assert.throws(() => f.service.resolve(['h1/pool:a/x'], 'restart'), { code: 'FV_OPS_BAD_SELECTOR' });
     assert.throws(() => f.service.resolve(['h1/pool:a'], 'update'), { code: 'FV_OPS_BAD_SELECTOR', message: /update applies whole groups/ });
+  });
+
+  test("a wait-stop's timeout comes from the program's stopwaitsecs, whichever form names it", async () => {
+    const calls = new AgentCalls(f.fleet, CALL_MS);
+    // web: stopwaitsecs=4; pool:a: supervisord's default 10.
+    assert.equal(await calls.stopTimeoutMs('h1', 'web'), 4000 + CALL_MS);
+    assert.equal(await calls.stopTimeoutMs('h1', 'web:web'), 4000 + CALL_MS);
+    assert.equal(await calls.stopTimeoutMs('h1', 'pool:a'), 10_000 + CALL_MS);
   });
 
   test('a parallel restart of a group on every host restarts each process once', async () => {
@@ -91,13 +100,13 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
     assert.equal(done.status, 'succeeded');
     assert.deepEqual(
       op.events.history.map((event) => (event.type === 'batch' ? `batch ${event.index}/${event.total} ${event.targets.join(',')}` : event.type === 'target' ? `${event.agent} ${event.status}` : event.status)),
-      ['batch 1/3 h1/web:web', 'h1 ok', 'batch 2/3 h2/web:web', 'h2 ok', 'batch 3/3 h3/web:web', 'h3 ok', 'succeeded'],
+      ['batch 1/3 h1/web', 'h1 ok', 'batch 2/3 h2/web', 'h2 ok', 'batch 3/3 h3/web', 'h3 ok', 'succeeded'],
     );
     // In the fleet's own event stream: each host is back RUNNING before the next one stops.
     const order = ['h1', 'h2', 'h3'].map((agent) => ({
       agent,
-      stopping: firstSeen(f, agent, 'web:web', 'STOPPING'),
-      running: firstSeen(f, agent, 'web:web', 'RUNNING'),
+      stopping: firstSeen(f, agent, 'web', 'STOPPING'),
+      running: firstSeen(f, agent, 'web', 'RUNNING'),
     }));
     for (const step of order) assert.ok(step.stopping >= 0 && step.running > step.stopping, `${step.agent} stopped then ran: ${JSON.stringify(f.seen)}`);
     assert.ok(order[0].running < order[1].stopping, 'h2 stops only after h1 runs again');
@@ -107,17 +116,17 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
   });
 
   test('a rolling restart stops at the first host whose program cannot start', async () => {
-    const h3Pid = await f.pid('h3', 'flaky:flaky');
+    const h3Pid = await f.pid('h3', 'flaky');
     const op = f.service.start({ user: 'bob', action: 'restart', selectors: ['flaky'], mode: 'rolling', batch: '1' });
     const done = await op.done;
 
     assert.equal(done.status, 'failed');
     assert.deepEqual(done.counts, { total: 3, ok: 1, failed: 1, skipped: 1 });
-    assert.deepEqual(summary(op.events.history), ['h1/flaky:flaky ok', 'h2/flaky:flaky failed', 'h3/flaky:flaky skipped']);
+    assert.deepEqual(summary(op.events.history), ['h1/flaky ok', 'h2/flaky failed', 'h3/flaky skipped']);
     const [, h2, h3] = targetsOf(op.events.history);
     assert.match(h2.message, /^spawn error: Exited too quickly/);
     assert.equal(h3.message, 'not run: an earlier target failed');
-    assert.equal(await f.pid('h3', 'flaky:flaky'), h3Pid, 'h3 was left alone');
+    assert.equal(await f.pid('h3', 'flaky'), h3Pid, 'h3 was left alone');
     assert.equal(op.events.history.filter((event) => event.type === 'batch').length, 2, 'batch 3 never began');
 
     const logged = f.service.get(op.id)!;
@@ -130,7 +139,7 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
     const op = f.service.start({ user: 'bob', action: 'start', selectors: ['flaky'], mode: 'parallel' });
     const done = await op.done;
     assert.equal(done.status, 'failed');
-    assert.deepEqual(summary(op.events.history).sort(), ['h1/flaky:flaky ok', 'h2/flaky:flaky failed', 'h3/flaky:flaky ok']);
+    assert.deepEqual(summary(op.events.history).sort(), ['h1/flaky ok', 'h2/flaky failed', 'h3/flaky ok']);
     assert.equal(targetsOf(op.events.history).find((t) => t.agent === 'h1')!.message, 'already started');
   });
 
@@ -154,7 +163,7 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
       const op = f.service.start({ user: 'carol', action: 'restart', selectors: ['@prod/web'], mode: 'rolling', healthUrl: health.url, healthTimeoutSeconds: 0.8 });
       const done = await op.done;
       assert.equal(done.status, 'failed');
-      assert.deepEqual(summary(op.events.history), ['h1/web:web failed', 'h3/web:web skipped']);
+      assert.deepEqual(summary(op.events.history), ['h1/web failed', 'h3/web skipped']);
       assert.match(targetsOf(op.events.history)[0].message, new RegExp(`^health ${health.url} not healthy within 0.8 s: HTTP 503$`));
       assert.ok(health.answered.length >= 2, `polled ${health.answered.length} times`);
       assert.ok(Date.now() - started < 5000);
@@ -173,7 +182,7 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
     assert.ok(Date.now() - resultAt < 1000, 'the pause was cut short');
 
     assert.equal(done.status, 'cancelled');
-    assert.deepEqual(summary(op.events.history), ['h1/web:web ok', 'h2/web:web skipped', 'h3/web:web skipped']);
+    assert.deepEqual(summary(op.events.history), ['h1/web ok', 'h2/web skipped', 'h3/web skipped']);
     assert.equal(targetsOf(op.events.history)[1].message, 'cancelled before it began');
     assert.equal(f.service.get(op.id)!.status, 'cancelled');
     assert.equal(f.service.cancel(op.id), false, 'nothing left to cancel');
@@ -186,9 +195,9 @@ describe('fleet operations on three real agents', { skip: !fleetvisordAvailable(
     op.cancel();
     const done = await op.done;
     assert.equal(done.status, 'cancelled');
-    assert.deepEqual(summary(op.events.history), ['h1/web:web ok', 'h2/web:web skipped']);
+    assert.deepEqual(summary(op.events.history), ['h1/web ok', 'h2/web skipped']);
     assert.equal(targetsOf(op.events.history)[0].message, 'restarted (checks cancelled)');
-    await f.settle(['web:web'], 'RUNNING', ['h1']);
+    await f.settle(['web'], 'RUNNING', ['h1']);
   });
 
   test('a stability window fails a process that leaves RUNNING in it', async () => {

@@ -82,14 +82,16 @@ describe('resolveSelectors', () => {
     resolveSelectors(selectors, SOURCE, action).map((target) => `${target.agent}/${target.namespec}`);
 
   test('a bare name is a program (group of the same name), as in supervisorctl', () => {
-    assert.deepEqual(labels(['app_00']), ['web1/app_00:app_00', 'web2/app_00:app_00']);
+    assert.deepEqual(labels(['app_00']), ['web1/app_00', 'web2/app_00'], 'named as supervisorctl names them');
+    assert.deepEqual(labels(['app_00:app_00']), ['web1/app_00', 'web2/app_00'], 'the long form selects the same');
     assert.deepEqual(labels(['app:app_0?']), ['web1/app:app_00', 'web1/app:app_01', 'web2/app:app_00', 'web2/app:app_01']);
-    assert.deepEqual(labels(['*']), ['db1/postgres:postgres', 'web1/app_00:app_00', 'web1/nginx:nginx', 'web2/app_00:app_00', 'web2/nginx:nginx']);
+    assert.deepEqual(labels(['web1/app:*', 'web1/app:']), ['web1/app:app_00', 'web1/app:app_01']);
+    assert.deepEqual(labels(['*']), ['db1/postgres', 'web1/app_00', 'web1/nginx', 'web2/app_00', 'web2/nginx']);
   });
 
   test('hosts by glob or tag, sorted by host then namespec, duplicates merged', () => {
-    assert.deepEqual(labels(['@eu/nginx', 'web*/nginx:nginx']), ['web1/nginx:nginx', 'web2/nginx:nginx']);
-    assert.deepEqual(labels(['@d?/all']), ['db1/postgres:postgres']);
+    assert.deepEqual(labels(['@eu/nginx', 'web*/nginx:nginx']), ['web1/nginx', 'web2/nginx']);
+    assert.deepEqual(labels(['@d?/all']), ['db1/postgres']);
     const target = resolveSelectors(['web1/app:app_01'], SOURCE, 'start')[0] as ProcessTarget;
     assert.deepEqual(target, { kind: 'process', agent: 'web1', group: 'app', name: 'app_01', namespec: 'app:app_01' });
   });
@@ -111,7 +113,7 @@ describe('resolveSelectors', () => {
 });
 
 describe('plan', () => {
-  const target = (agent: string, name: string): ProcessTarget => ({ kind: 'process', agent, group: name, name, namespec: `${name}:${name}` });
+  const target = (agent: string, name: string): ProcessTarget => ({ kind: 'process', agent, group: name, name, namespec: name });
   const targets = ['h3', 'h1', 'h5', 'h2', 'h4'].flatMap((host) => [target(host, 'b'), target(host, 'a')]);
   const shape = (batches: Batch<ProcessTarget>[]): string[] => batches.map((batch) => batch.targets.map((t) => `${t.agent}:${t.name}`).join(' '));
 
@@ -191,6 +193,8 @@ test('health URL per program, with placeholders', () => {
   assert.equal(healthUrlFor(perProgram, target, agent), 'http://10.0.0.7:8081/', 'group:name wins over group');
   assert.equal(healthUrlFor(perProgram, { ...target, name: 'app_00', namespec: 'app:app_00' }, agent), 'http://10.0.0.7:8080/web1');
   assert.equal(healthUrlFor(perProgram, { ...target, group: 'other', namespec: 'other:app_01' }, agent), undefined);
+  const web: ProcessTarget = { kind: 'process', agent: 'web1', group: 'web', name: 'web', namespec: 'web' };
+  assert.equal(healthUrlFor({ kind: 'per-program', urls: { 'web:web': 'http://{host}:80/' } }, web, agent), 'http://10.0.0.7:80/', 'a key in the long form still names web');
   assert.equal(healthUrlFor({ kind: 'every', url: 'http://{host}/h' }, target, { ...agent, url: 'unix:///s' }), 'http://web1/h', 'a unix agent: its name');
   assert.equal(healthUrlFor(undefined, target, agent), undefined);
 });
@@ -205,8 +209,8 @@ test('failures read like supervisorctl', () => {
 });
 
 describe('ProgressFeed', () => {
-  const batch: ProgressEvent = { type: 'batch', index: 1, total: 1, targets: ['h1/a:a'] };
-  const result: ProgressEvent = { type: 'target', agent: 'h1', namespec: 'a:a', status: 'ok', message: 'started', ms: 5 };
+  const batch: ProgressEvent = { type: 'batch', index: 1, total: 1, targets: ['h1/a'] };
+  const result: ProgressEvent = { type: 'target', agent: 'h1', namespec: 'a', status: 'ok', message: 'started', ms: 5 };
   const done: ProgressEvent = { type: 'done', status: 'succeeded', counts: { total: 1, ok: 1, failed: 0, skipped: 0 } };
 
   test('a late subscriber gets the past first, then the live events', () => {

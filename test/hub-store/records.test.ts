@@ -66,9 +66,11 @@ test('operations log: an operation with per-target results, listing newest first
   try {
     const ops = t.store.ops;
     const id = ops.start({ user: 'alice', action: 'restart', mode: 'rolling', selectors: { tags: ['web'], processes: ['api'] }, started: 100 });
-    ops.recordTarget(id, { agent: 'web1', process: 'api:api', result: 'ok', message: '', time: 110 });
+    ops.recordTarget(id, { agent: 'web1', process: 'api', result: 'ok', message: '', time: 110 });
+    // `api:api` is how hubs before supervisorctl-style namespecs stored it: read back as `api`.
     ops.recordTarget(id, { agent: 'web2', process: 'api:api', result: 'failed', message: 'SPAWN_ERROR', time: 120 });
     ops.recordTarget(id, { agent: 'web3', result: 'skipped', message: 'offline', time: 121 });
+    ops.recordTarget(id, { agent: 'web4', process: 'pool:a', result: 'ok', message: '', time: 122 });
     assert.equal(ops.get(id)?.status, 'running');
     ops.finish(id, 'partial', 130);
     const other = ops.start({ user: 'bob', action: 'stop', mode: 'parallel', selectors: ['web1:*'] });
@@ -82,9 +84,10 @@ test('operations log: an operation with per-target results, listing newest first
       selectors: { tags: ['web'], processes: ['api'] },
       status: 'partial',
       targets: [
-        { agent: 'web1', process: 'api:api', result: 'ok', message: '', time: 110 },
-        { agent: 'web2', process: 'api:api', result: 'failed', message: 'SPAWN_ERROR', time: 120 },
+        { agent: 'web1', process: 'api', result: 'ok', message: '', time: 110 },
+        { agent: 'web2', process: 'api', result: 'failed', message: 'SPAWN_ERROR', time: 120 },
         { agent: 'web3', result: 'skipped', message: 'offline', time: 121 },
+        { agent: 'web4', process: 'pool:a', result: 'ok', message: '', time: 122 },
       ],
     });
     assert.deepEqual(ops.list().map((o) => o.id), [other, id]);

@@ -3,6 +3,7 @@
  * (restarts, crashes, uptime, MTBF per process), `flapping`, and `crash
  * HOST/NAME` (the last crashes with the log lines saved when they happened).
  */
+import { makeNamespec } from '../../../node-agent/api/namespec.js';
 import { integerOption, parseCommandArgs, type CommandArgs } from '../command-args.js';
 import { Exit, jsonLine, lines, wantsJson, type FleetCommand } from '../context.js';
 import { formatDuration, formatTime, paint, stateColour, table } from '../format.js';
@@ -54,7 +55,7 @@ export const historyCommand: FleetCommand = {
 
 export function processLabel(event: HubEventView): string {
   if (event.process === undefined || event.process === '') return '-';
-  return event.group !== undefined && event.group !== event.process ? `${event.group}:${event.process}` : event.process;
+  return event.group === undefined ? event.process : makeNamespec(event.group, event.process);
 }
 
 /** `RUNNING` for a state change, the type without PROCESS_ otherwise. */
@@ -125,7 +126,7 @@ export const summaryCommand: FleetCommand = {
     }
     const rows = answer.rows.map((r) => [
       r.agent ?? `${r.agents.length} hosts`,
-      r.group === r.process ? r.process : `${r.group}:${r.process}`,
+      makeNamespec(r.group, r.process),
       String(r.starts),
       String(r.unexpectedExits),
       String(r.fatals),
@@ -160,7 +161,7 @@ export const flappingCommand: FleetCommand = {
     const head = `flapping: ${answer.count} or more unexpected exits within ${answer.minutes} minutes`;
     const rows = answer.processes.map((p) => [
       p.agent,
-      p.group === p.process ? p.process : `${p.group}:${p.process}`,
+      makeNamespec(p.group, p.process),
       String(p.exits),
       p.firstExit !== undefined ? formatTime(p.firstExit) : '-',
       formatTime(p.lastExit),
@@ -189,7 +190,7 @@ export const crashCommand: FleetCommand = {
     const out: string[] = [];
     for (const event of page.events) {
       const name = eventName(event);
-      out.push(`${paint(`== ${formatTime(event.time)} ${event.agent}/${ref.namespec} ${name}`, 'bold', ctx.io.colour)} ${eventDetails(event)}`);
+      out.push(`${paint(`== ${formatTime(event.time)} ${event.agent}/${processLabel(event)} ${name}`, 'bold', ctx.io.colour)} ${eventDetails(event)}`);
       for (const [channel, text] of [['stdout', event.crashStdout], ['stderr', event.crashStderr]] as const) {
         if (text === undefined || text === '') continue;
         out.push(`-- last ${channel} lines --`, ...text.replace(/\n$/, '').split('\n'));

@@ -3,6 +3,7 @@
  * process table in one view, host first, sorted by host then namespec, with
  * a summary line (hosts online/offline, processes by state).
  */
+import { makeNamespec } from '../../../node-agent/api/namespec.js';
 import { parseCommandArgs } from '../command-args.js';
 import { Exit, jsonLine, lines, wantsJson, type CommandContext, type FleetCommand } from '../context.js';
 import { paint, stateColour, table } from '../format.js';
@@ -62,10 +63,11 @@ export async function fleetStatus(ctx: CommandContext, selectors: readonly strin
   for (const answer of answers) {
     for (const row of answer.processes) {
       // A selector's own host part does not replace the --host/--tag filters: apply them here too.
-      const key = `${row.agent}\u0000${row.namespec}`;
+      const key = `${row.agent}\u0000${row.group}\u0000${row.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      processes.push(row);
+      // Derived here too, so the names follow supervisorctl's rule whatever the hub's version.
+      processes.push({ ...row, namespec: makeNamespec(row.group, row.name) });
     }
   }
   const agentByName = new Map(agents.map((a) => [a.name, a]));

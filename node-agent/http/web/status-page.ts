@@ -1,6 +1,6 @@
 import { ProcessState, type ProcessStateName } from '../../api/states.js';
 import { SUPERVISOR_VERSION } from '../../api/types.js';
-import { makeNamespec } from '../../supervisor/namespec.js';
+import { makeNamespec } from '../../api/namespec.js';
 import { escapeHtml } from './html.js';
 import type { WebSupervisor } from './types.js';
 import { pyQuote } from './url-encoding.js';
