@@ -46,6 +46,18 @@ export function isEmptyFilter(filter: ProcessFilter): boolean {
   return Object.values(filter).every((value) => value === '');
 }
 
+/** Rows are replaced, never changed in place, so a row's lowercased text can be kept for as long as the row lives. */
+const haystacks = new WeakMap<Process, string>();
+
+function haystackOf(process: Process): string {
+  let haystack = haystacks.get(process);
+  if (haystack === undefined) {
+    haystack = `${process.agent} ${process.namespec} ${process.state} ${process.description ?? ''}`.toLowerCase();
+    haystacks.set(process, haystack);
+  }
+  return haystack;
+}
+
 /** A predicate for one filter, compiled once (it runs over 2000 rows on every change). */
 export function compileFilter(filter: ProcessFilter, agents: ReadonlyMap<string, Agent>): (process: Process) => boolean {
   const hosts = values(filter.host).map(globToRegExp);
@@ -58,10 +70,7 @@ export function compileFilter(filter: ProcessFilter, agents: ReadonlyMap<string,
     if (names.length > 0 && !names.some((glob) => glob.test(process.name) || glob.test(process.namespec))) return false;
     if (states.size > 0 && !states.has(process.state)) return false;
     if (tags.size > 0 && !(agents.get(process.agent)?.tags ?? []).some((tag) => tags.has(tag))) return false;
-    if (q !== '') {
-      const haystack = `${process.agent} ${process.namespec} ${process.state} ${process.description ?? ''}`.toLowerCase();
-      if (!haystack.includes(q)) return false;
-    }
+    if (q !== '' && !haystackOf(process).includes(q)) return false;
     return true;
   };
 }

@@ -1,4 +1,5 @@
 import { render } from 'preact';
-import { App } from './components/App.js';
+import { App, startEarlyRequests } from './components/App.js';
 
+startEarlyRequests();
 render(<App />, document.getElementById('app')!);

@@ -4,6 +4,7 @@ import { timeText } from '../format.js';
 import { useLoad } from '../hooks.js';
 import type { HubEvent } from '../types.js';
 import { StateBadge } from './StateBadge.js';
+import { makeNamespec } from '../../../node-agent/api/namespec.js';
 
 function eventsOf(answer: HubEvent[] | { events?: HubEvent[]; crashes?: HubEvent[] }): HubEvent[] {
   return Array.isArray(answer) ? answer : (answer.events ?? answer.crashes ?? []);
@@ -19,7 +20,7 @@ export function CrashList({ host, process }: { host: string; process: string }) 
       {loaded.data.map((crash) => (
         <details class="crash" key={crash.id ?? `${crash.agent}-${crash.time}`}>
           <summary>
-            <span class="nowrap">{timeText(crash.time)}</span> <b>{crash.agent}</b> {crash.group}:{crash.process}{' '}
+            <span class="nowrap">{timeText(crash.time)}</span> <b>{crash.agent}</b> {makeNamespec(crash.group ?? crash.process ?? "", crash.process ?? "")}{' '}
             <StateBadge state={crash.toState ?? 'EXITED'} />
             {crash.exitStatus !== undefined && <span class="muted"> exit {crash.exitStatus}</span>}
           </summary>

@@ -3,6 +3,7 @@ import { timeText } from '../format.js';
 import { href } from '../router.js';
 import type { HubEvent } from '../types.js';
 import { StateBadge } from './StateBadge.js';
+import { makeNamespec } from '../../../node-agent/api/namespec.js';
 
 export function EventTable({ events, showHost = true }: { events: readonly HubEvent[]; showHost?: boolean }) {
   return (
@@ -24,7 +25,7 @@ export function EventTable({ events, showHost = true }: { events: readonly HubEv
               {showHost && <td>{event.agent}</td>}
               <td>
                 {event.process !== undefined ? (
-                  <a href={href(['process', event.agent, `${event.group}:${event.process}`])}>{`${event.group}:${event.process}`}</a>
+                  <a href={href(['process', event.agent, makeNamespec(event.group ?? event.process, event.process)])}>{makeNamespec(event.group ?? event.process, event.process)}</a>
                 ) : (
                   <span class="muted">—</span>
                 )}

@@ -12,6 +12,7 @@ import { CrashList } from './CrashList.js';
 import { EventTable } from './EventTable.js';
 import { historyFilterFrom, HistoryFilters, type HistoryFilter } from './HistoryFilters.js';
 import { seriesOf, Timeline } from './Timeline.js';
+import { makeNamespec } from '../../../node-agent/api/namespec.js';
 
 const TABS = [
   ['events', 'Events'],
@@ -134,7 +135,7 @@ function SummaryTab({ filter }: { filter: HistoryFilter }) {
             {(loaded.data?.rows ?? []).map((row) => (
               <tr key={`${row.agent ?? ''}/${row.group}:${row.process}`} class={row.unexpectedExits + row.fatals > 0 ? 'has-crashes' : ''}>
                 {by === 'host' && <td>{row.agent}</td>}
-                <td>{`${row.group}:${row.process}`}</td>
+                <td>{makeNamespec(row.group, row.process)}</td>
                 <td class="num">{row.starts}</td>
                 <td class="num">{row.unexpectedExits}</td>
                 <td class="num">{row.fatals}</td>

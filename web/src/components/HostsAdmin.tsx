@@ -1,6 +1,10 @@
-/** Admins add, edit and remove the agents the hub follows; agents from hub.ini are read-only. */
-import { useState } from 'preact/hooks';
-import { del, errorText, patch, post } from '../api.js';
+/**
+ * Admins add, edit and remove the agents the hub follows; agents from hub.ini
+ * are read-only. A refused form keeps everything typed, says what is wrong
+ * next to the form and puts the cursor in the field to fix.
+ */
+import { useRef, useState } from 'preact/hooks';
+import { ApiError, del, errorText, patch, post } from '../api.js';
 import { useFleet } from '../hooks.js';
 import { fleet } from '../store.js';
 import type { Agent } from '../types.js';
@@ -14,59 +18,138 @@ interface AgentForm {
   tags: string;
 }
 
-const EMPTY: AgentForm = { name: '', url: '', username: '', password: '', tags: '' };
+type Field = keyof AgentForm;
 
-function bodyOf(form: AgentForm, editing: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { url: form.url, tags: form.tags.split(/[\s,]+/).filter((tag) => tag !== '') };
-  if (!editing) body.name = form.name;
+interface FormError {
+  message: string;
+  field?: Field;
+}
+
+const EMPTY: AgentForm = { name: '', url: '', username: '', password: '', tags: '' };
+const ERROR_ID = 'host-form-error';
+
+function tagsOf(text: string): string[] {
+  return text.split(/[\s,]+/).filter((tag) => tag !== '');
+}
+
+/** A new agent's body, or only what an edit changed (the URL shown is redacted, so an untouched one is not sent back). */
+function bodyOf(form: AgentForm, original: Agent | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = { tags: tagsOf(form.tags) };
+  if (original === undefined) body.name = form.name.trim();
+  if (original === undefined || form.url.trim() !== original.url) body.url = form.url.trim();
   if (form.username !== '') body.username = form.username;
   if (form.password !== '') body.password = form.password;
   return body;
+}
+
+function missingField(form: AgentForm, editing: boolean): FormError | undefined {
+  if (!editing && form.name.trim() === '') return { field: 'name', message: "Name is required: letters, digits, '.', '_' or '-'." };
+  if (form.url.trim() === '') return { field: 'url', message: 'URL is required: http://host:port, https://host:port or unix:///path.' };
+  return undefined;
+}
+
+/** The hub's message without its "request [agent:x]" prefix, and the field it is about. */
+function refusal(err: unknown, editing: boolean): FormError {
+  const message = errorText(err).replace(/^request \[agent:[^\]]*\]:?\s*/, '');
+  if (!(err instanceof ApiError)) return { message };
+  if (err.code === 'FV_API_CONFLICT' && !editing) return { message, field: 'name' };
+  for (const field of ['url', 'username', 'password', 'tags'] as const) {
+    if (message.startsWith(`${field}:`)) return { message, field };
+  }
+  if (message.startsWith('agent name')) return { message, field: 'name' };
+  return { message };
 }
 
 export function HostsAdmin() {
   useFleet();
   const agents = [...fleet.agents.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const [form, setForm] = useState<AgentForm>(EMPTY);
-  const [editing, setEditing] = useState<string | undefined>(undefined);
+  const [editing, setEditing] = useState<Agent | undefined>(undefined);
   const [message, setMessage] = useState('');
-  const [error, setError] = useState('');
+  const [tableError, setTableError] = useState('');
+  const [formError, setFormError] = useState<FormError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
 
-  const run = async (what: () => Promise<unknown>, done: string) => {
-    setError('');
-    setMessage('');
-    try {
-      await what();
-      await fleet.reloadAgents();
-      setMessage(done);
-      setForm(EMPTY);
-      setEditing(undefined);
-    } catch (err) {
-      setError(errorText(err));
-    }
+  const focus = (field: Field | undefined) => {
+    if (field !== undefined) setTimeout(() => inputs.current[field]?.focus(), 0);
   };
-  const submit = (event: Event) => {
+  const clearForm = () => {
+    setForm(EMPTY);
+    setEditing(undefined);
+    setFormError(undefined);
+  };
+
+  const submit = async (event: Event) => {
     event.preventDefault();
-    if (editing !== undefined) void run(() => patch(`/agents/${encodeURIComponent(editing)}`, bodyOf(form, true)), `Saved ${editing}.`);
-    else void run(() => post('/agents', bodyOf(form, false)), `Added ${form.name}.`);
+    if (busy) return;
+    setMessage('');
+    setTableError('');
+    const missing = missingField(form, editing !== undefined);
+    if (missing !== undefined) {
+      setFormError(missing);
+      focus(missing.field);
+      return;
+    }
+    setBusy(true);
+    setFormError(undefined);
+    try {
+      if (editing !== undefined) await patch(`/agents/${encodeURIComponent(editing.name)}`, bodyOf(form, editing));
+      else await post('/agents', bodyOf(form, undefined));
+      await fleet.reloadAgents();
+      setMessage(editing !== undefined ? `Saved ${editing.name}.` : `Added ${form.name.trim()}.`);
+      clearForm();
+    } catch (err) {
+      const refused = refusal(err, editing !== undefined);
+      setFormError(refused);
+      focus(refused.field);
+    } finally {
+      setBusy(false);
+    }
   };
   const edit = (agent: Agent) => {
-    setEditing(agent.name);
+    setMessage('');
+    setFormError(undefined);
+    setEditing(agent);
     setForm({ name: agent.name, url: agent.url, username: '', password: '', tags: agent.tags.join(', ') });
+    focus('url');
   };
-  const remove = (agent: Agent) => {
-    if (confirm(`Remove ${agent.name}? The hub stops following it; its history stays.`)) {
-      void run(() => del(`/agents/${encodeURIComponent(agent.name)}`), `Removed ${agent.name}.`);
+  const remove = async (agent: Agent) => {
+    if (!confirm(`Remove ${agent.name}? The hub stops following it; its history stays.`)) return;
+    setMessage('');
+    setTableError('');
+    try {
+      await del(`/agents/${encodeURIComponent(agent.name)}`);
+      // The hub forgets the host's processes; so does this page (the live stream sends nothing for a removed host).
+      fleet.applySnapshot({ agent: agent.name, full: true, processes: [] });
+      await fleet.reloadAgents();
+      if (editing?.name === agent.name) clearForm();
+      setMessage(`Removed ${agent.name}.`);
+    } catch (err) {
+      setTableError(errorText(err));
     }
   };
-  const set = (key: keyof AgentForm) => (e: Event) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
+  const input = (field: Field) => ({
+    name: field,
+    value: form[field],
+    ref: (element: HTMLInputElement | null) => {
+      inputs.current[field] = element;
+    },
+    onInput: (e: Event) => {
+      // From the latest state, not this render's: two fields filled at once (autofill) must both stick.
+      const value = (e.currentTarget as HTMLInputElement).value;
+      setForm((current) => ({ ...current, [field]: value }));
+    },
+    'aria-invalid': formError?.field === field ? true : undefined,
+    'aria-describedby': formError?.field === field ? ERROR_ID : undefined,
+  });
 
   return (
     <main>
       <section class="card">
         <h2>Hosts</h2>
         {message !== '' && <p class="notice" role="status">{message}</p>}
-        {error !== '' && <p class="error" role="alert">{error}</p>}
+        {tableError !== '' && <p class="error" role="alert">{tableError}</p>}
         <div class="table-scroll">
           <table>
             <thead>
@@ -81,7 +164,7 @@ export function HostsAdmin() {
             </thead>
             <tbody>
               {agents.map((agent) => (
-                <tr key={agent.name} data-agent={agent.name}>
+                <tr key={agent.name} data-agent={agent.name} data-health={agent.health.state}>
                   <td>{agent.name}</td>
                   <td class="mono">{agent.url}</td>
                   <td>{agent.tags.join(', ')}</td>
@@ -89,13 +172,16 @@ export function HostsAdmin() {
                     <StateBadge state={agent.health.state} /> <span class="muted">{agent.health.error ?? ''}</span>
                   </td>
                   <td>{agent.source === 'config' ? 'hub.ini (read-only)' : 'added here'}</td>
-                  <td class="button-row">
-                    <button type="button" disabled={agent.source === 'config'} onClick={() => edit(agent)}>
-                      Edit
-                    </button>
-                    <button type="button" class="danger" disabled={agent.source === 'config'} onClick={() => remove(agent)}>
-                      Remove
-                    </button>
+                  <td>
+                    {/* A td that is itself a flex box loses its row height and spills over the next row when the health text is long. */}
+                    <div class="button-row" style={{ flexWrap: 'nowrap' }}>
+                      <button type="button" disabled={agent.source === 'config'} onClick={() => edit(agent)} aria-label={`Edit ${agent.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" class="danger" disabled={agent.source === 'config'} onClick={() => void remove(agent)} aria-label={`Remove ${agent.name}`}>
+                        Remove
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -104,34 +190,39 @@ export function HostsAdmin() {
         </div>
       </section>
       <section class="card">
-        <h3>{editing === undefined ? 'Add a host' : `Edit ${editing}`}</h3>
-        <form class="form-grid" onSubmit={submit}>
+        <h3 id="host-form-title">{editing === undefined ? 'Add a host' : `Edit ${editing.name}`}</h3>
+        <form class="form-grid" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="host-form-title">
           <label>
             Name
-            <input name="name" required disabled={editing !== undefined} value={form.name} onInput={set('name')} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" />
+            <input {...input('name')} required disabled={editing !== undefined} autocomplete="off" />
           </label>
           <label>
             URL
-            <input name="url" required placeholder="http://10.0.0.5:9001" value={form.url} onInput={set('url')} />
+            <input {...input('url')} required placeholder="http://10.0.0.5:9001" autocomplete="off" />
           </label>
           <label>
             User (optional)
-            <input name="username" autocomplete="off" value={form.username} onInput={set('username')} />
+            <input {...input('username')} autocomplete="off" />
           </label>
           <label>
             Password (optional{editing !== undefined ? ', empty keeps it' : ''})
-            <input name="password" type="password" autocomplete="new-password" value={form.password} onInput={set('password')} />
+            <input {...input('password')} type="password" autocomplete="new-password" />
           </label>
           <label class="span-2">
             Tags (comma separated)
-            <input name="tags" value={form.tags} onInput={set('tags')} />
+            <input {...input('tags')} autocomplete="off" />
           </label>
+          {formError !== undefined && (
+            <p class="error span-2" role="alert" id={ERROR_ID}>
+              {formError.message}
+            </p>
+          )}
           <div class="button-row span-2">
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" disabled={busy}>
               {editing === undefined ? 'Add host' : 'Save'}
             </button>
             {editing !== undefined && (
-              <button type="button" onClick={() => { setEditing(undefined); setForm(EMPTY); }}>
+              <button type="button" onClick={clearForm}>
                 Cancel
               </button>
             )}

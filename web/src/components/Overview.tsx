@@ -20,7 +20,7 @@ import { SelectionBar, type DialogKind } from './SelectionBar.js';
 import { StateCounts } from './StateBadge.js';
 
 export function Overview({ route }: { route: Route }) {
-  const version = useFleet();
+  useFleet();
   const session = useSession();
   const canAct = session.can('operator');
   const filter = filterFromParams(route.params);
@@ -29,10 +29,10 @@ export function Overview({ route }: { route: Route }) {
   const [dialog, setDialog] = useState<DialogKind | undefined>(undefined);
 
   const all = fleet.list();
-  const agents = useMemo(() => [...fleet.agents.values()].sort((a, b) => (a.name < b.name ? -1 : 1)), [version]);
+  const agents = useMemo(() => [...fleet.agents.values()].sort((a, b) => (a.name < b.name ? -1 : 1)), [fleet.agentsVersion]);
   const tags = useMemo(() => [...new Set(agents.flatMap((agent) => agent.tags))].sort(), [agents]);
   const filterKey = JSON.stringify(filter);
-  const matching = useMemo(() => all.filter(compileFilter(filter, fleet.agents)), [all, filterKey]);
+  const matching = useMemo(() => all.filter(compileFilter(filter, fleet.agents)), [all, filterKey, agents]);
   const counts = useMemo(() => {
     const byState: Record<string, number> = {};
     for (const process of matching) byState[process.state] = (byState[process.state] ?? 0) + 1;

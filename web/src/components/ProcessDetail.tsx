@@ -9,7 +9,7 @@ import { useFleet, useLoad } from '../hooks.js';
 import { rememberOperation } from '../operations.js';
 import { href } from '../router.js';
 import { useSession } from '../session.js';
-import { fleet, processKey } from '../store.js';
+import { fleet } from '../store.js';
 import type { EventPage, ProcessStats } from '../types.js';
 import { EventTable } from './EventTable.js';
 import { LogTail } from './LogTail.js';
@@ -21,7 +21,7 @@ import { seriesOf, Timeline } from './Timeline.js';
 export function ProcessDetail({ agent, namespec }: { agent: string; namespec: string }) {
   useFleet();
   const session = useSession();
-  const process = fleet.processes.get(processKey(agent, namespec));
+  const process = fleet.find(agent, namespec);
   const [group, name] = namespec.includes(':') ? namespec.split(':', 2) : [namespec, namespec];
   const [dialog, setDialog] = useState<DialogKind | undefined>(undefined);
   const events = useLoad(

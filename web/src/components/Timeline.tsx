@@ -5,6 +5,7 @@
  */
 import { timeText } from '../format.js';
 import type { HubEvent } from '../types.js';
+import { makeNamespec } from '../../../node-agent/api/namespec.js';
 
 interface Band {
   state: string;
@@ -22,8 +23,8 @@ export interface TimelineSeries {
 export function seriesOf(events: readonly HubEvent[], from: number, to: number): TimelineSeries[] {
   const byKey = new Map<string, { label: string; changes: HubEvent[] }>();
   for (const event of events) {
-    if (event.toState === undefined || event.process === undefined) continue;
-    const key = `${event.agent}/${event.group}:${event.process}`;
+    if (event.toState === undefined || event.process === undefined || event.group === undefined) continue;
+    const key = `${event.agent}/${makeNamespec(event.group, event.process)}`;
     const entry = byKey.get(key) ?? { label: key, changes: [] };
     entry.changes.push(event);
     byKey.set(key, entry);
