@@ -26,6 +26,8 @@ export interface HttpServersOptions {
   maxBodyBytes?: number;
   /** Where `Unlinking stale socket …` goes; default process.stderr. */
   writeStderr?: (text: string) => void;
+  /** Called as each request arrives (the daemon releases memory once requests stop). */
+  onRequest?: () => void;
 }
 
 export type BoundAddress =
@@ -53,6 +55,20 @@ interface Listener {
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** medusa drops idle channels after 30 minutes; supervisorctl's shell keeps one open. */
 const KEEP_ALIVE_MS = 30 * 60 * 1000;
+
+/**
+ * The agent's routes declare no JSON schemas, so fastify's default compilers
+ * (ajv and fast-json-stringify, several MiB of resident memory) are never
+ * loaded; a route that declares a schema fails loudly at registration.
+ */
+const NO_SCHEMA_COMPILERS = {
+  buildValidator: () => () => {
+    throw new Error('fleetvisord routes take no JSON schema');
+  },
+  buildSerializer: () => () => {
+    throw new Error('fleetvisord routes take no JSON schema');
+  },
+};
 
 function statusForClientError(err: NodeJS.ErrnoException): number {
   if (err.code === 'HPE_HEADER_OVERFLOW') return 431;
@@ -89,6 +105,7 @@ export async function createHttpServers(opts: HttpServersOptions): Promise<HttpS
   function makeServer(listener: Omit<Listener, 'server'>): Listener {
     const server = http.createServer({ requireHostHeader: false }, (req, res) => {
       listenerOf.set(req, entry);
+      opts.onRequest?.();
       res.setHeader('Server', SERVER_HEADER);
       if (logger.isEnabled('TRAC')) logAccess(req, res);
       fastifyHandler!(req, res);
@@ -118,6 +135,7 @@ export async function createHttpServers(opts: HttpServersOptions): Promise<HttpS
     bodyLimit: maxBodyBytes,
     routerOptions: { maxParamLength: 2048 },
     clientErrorHandler: onClientError,
+    schemaController: { compilersFactory: NO_SCHEMA_COMPILERS },
     serverFactory: (handler) => {
       fastifyHandler = handler;
       return (listeners[0] ?? idle).server;
