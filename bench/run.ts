@@ -17,6 +17,7 @@ import { Daemon, killAllDaemons, REPO_ROOT, SUPERVISORD_BIN, type DaemonKind } f
 import { consoleTable, jsonReport, markdownReport, resultRows, writeReport, type KindSamples, type ResultRow, type RunInfo } from './report.js';
 import type { RunContext, Scenario } from './scenario.js';
 import { eventLatencyScenario } from './scenarios/event-latency.js';
+import { floorsScenario } from './scenarios/floors.js';
 import { footprintScenario } from './scenarios/footprint.js';
 import { logTailScenario } from './scenarios/log-tail.js';
 import { logThroughputScenario } from './scenarios/log-throughput.js';
@@ -26,6 +27,7 @@ import { stopStartScenario } from './scenarios/stop-start.js';
 
 /** In run order; the call-rate and footprint scenarios share one daemon per kind, so they stay together. */
 const SCENARIOS: Scenario[] = [
+  floorsScenario,
   ...spawnScenarios,
   ...rateScenarios,
   footprintScenario,
