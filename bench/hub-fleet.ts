@@ -16,13 +16,13 @@
  * Targets: p50 ≤ 20 ms, p99 ≤ 200 ms. --write appends the run's section
  * to bench/results/hub-fleet.md (creating it with its header).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { XmlRpcClient } from '../node-agent/api/client.js';
-import { REPO } from '../test/hub-fleet/agents.js';
+import { apiLogin, startHubFollowing, waitForProcesses } from '../test/helpers/fleet.js';
+import { REPO, startAgent, type TestAgent } from '../test/hub-fleet/agents.js';
+import type { HubProcess } from '../test/hub-integration/hub-process.js';
 
 interface Options {
   agents: number;
@@ -62,16 +62,14 @@ const log = (message: string): void => void process.stderr.write(`hub-fleet: ${m
 const programName = (i: number): string => `p${String(i).padStart(2, '0')}`;
 const agentName = (i: number): string => `h${String(i).padStart(3, '0')}`;
 
-/** Every process this bench started, by pid, so cleanup can end them whatever happened. */
+/** Everything this bench started, so cleanup can end it whatever happened. */
 class Spawned {
-  readonly groups: ChildProcess[] = [];
+  readonly agents: TestAgent[] = [];
+  hub?: HubProcess;
   readonly grandchildren = new Set<number>();
 
   async killAll(): Promise<void> {
-    for (const child of this.groups) signalGroup(child, 'SIGTERM');
-    const deadline = Date.now() + 8000;
-    while (Date.now() < deadline && this.groups.some(alive)) await sleep(100);
-    for (const child of this.groups) if (alive(child)) signalGroup(child, 'SIGKILL');
+    await Promise.all([this.hub?.stop(8000), ...this.agents.map((agent) => agent.dispose())]);
     // fleetvisord puts its children in their own process groups; end any it left behind.
     for (const pid of this.grandchildren) {
       try {
@@ -83,38 +81,15 @@ class Spawned {
   }
 }
 
-const alive = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (!alive(child)) return;
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // gone already
-  }
-}
-
 interface Agent {
   name: string;
-  url: string;
-  client: XmlRpcClient;
+  daemon: TestAgent;
 }
 
-function agentConfig(dir: string, procs: number): string {
-  const programs = Array.from({ length: procs }, (_, i) =>
+function agentPrograms(procs: number): string {
+  return Array.from({ length: procs }, (_, i) =>
     [`[program:${programName(i)}]`, 'command=/bin/sleep 600', 'startsecs=0', 'autorestart=false', 'stopwaitsecs=2', ''].join('\n'),
-  );
-  return [
-    '[unix_http_server]',
-    `file=${dir}/sock`,
-    '[supervisord]',
-    `logfile=${dir}/supervisord.log`,
-    `pidfile=${dir}/supervisord.pid`,
-    `childlogdir=${dir}`,
-    '[rpcinterface:supervisor]',
-    'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface',
-    ...programs,
-  ].join('\n');
+  ).join('\n');
 }
 
 interface ProcessInfo {
@@ -124,80 +99,21 @@ interface ProcessInfo {
   pid: number;
 }
 
-async function startAgent(root: string, index: number, procs: number, spawned: Spawned): Promise<Agent> {
-  const dir = join(root, agentName(index));
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'supervisord.conf'), agentConfig(dir, procs));
-  const child = spawn(process.execPath, [AGENT_MAIN, '-n', '-c', join(dir, 'supervisord.conf')], { cwd: dir, stdio: 'ignore', detached: true });
-  spawned.groups.push(child);
-  const url = `unix://${dir}/sock`;
-  const client = new XmlRpcClient({ url, timeoutMs: 10_000 });
+async function startBenchAgent(index: number, procs: number, spawned: Spawned): Promise<Agent> {
+  const daemon = await startAgent('fleetvisord', agentPrograms(procs), '', 10_000);
+  spawned.agents.push(daemon);
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (!alive(child)) throw new Error(`agent ${agentName(index)} exited before answering`);
     try {
-      const infos = (await client.call('supervisor.getAllProcessInfo')) as ProcessInfo[];
+      const infos = (await daemon.client.call('supervisor.getAllProcessInfo')) as ProcessInfo[];
       for (const info of infos) if (info.pid > 0) spawned.grandchildren.add(info.pid);
-      if (infos.length === procs && infos.every((info) => info.statename === 'RUNNING')) break;
+      if (infos.length === procs && infos.every((info) => info.statename === 'RUNNING')) return { name: agentName(index), daemon };
     } catch {
-      // not listening yet
+      // busy starting
     }
     if (Date.now() > deadline) throw new Error(`agent ${agentName(index)} did not run its ${procs} programs within 120 s`);
     await sleep(200);
   }
-  return { name: agentName(index), url, client };
-}
-
-async function startHub(ini: string, spawned: Spawned): Promise<{ url: string; pid: number }> {
-  const child = spawn(process.execPath, [HUB_MAIN, '-c', ini], {
-    cwd: REPO,
-    env: { ...process.env, FLEETVISOR_ADMIN_PASSWORD: PASSWORD },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  spawned.groups.push(child);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hub did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /web view and API at (\S+?)\/?\n/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the hub exited (${code}) before listening:\n${output}`));
-    });
-  });
-  return { url, pid: child.pid! };
-}
-
-async function login(url: string): Promise<string> {
-  const answer = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  if (!answer.ok) throw new Error(`login failed: ${answer.status} ${await answer.text()}`);
-  return ((await answer.json()) as { token: string }).token;
-}
-
-async function waitForFleet(url: string, token: string, agents: number, rows: number): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    const answer = await fetch(`${url}/api/v1/processes?state=RUNNING`, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await answer.json()) as { processes: unknown[]; hosts: { online: number } };
-    last = `${body.processes.length}/${rows} RUNNING rows, ${body.hosts.online}/${agents} agents online`;
-    if (body.processes.length === rows && body.hosts.online === agents) return;
-    await sleep(500);
-  }
-  throw new Error(`the hub never held the whole fleet: ${last}`);
 }
 
 interface StreamedEvent {
@@ -340,7 +256,7 @@ async function driveChanges(agents: readonly Agent[], options: Options, tracker:
     tracker.sent(key);
     const method = isRunning ? 'supervisor.stopProcess' : 'supervisor.startProcess';
     calls.push(
-      agent.client.call(method, [`${processName}:${processName}`, false]).then(
+      agent.daemon.client.call(method, [`${processName}:${processName}`, false]).then(
         () => undefined,
         (err: unknown) => {
           errors++;
@@ -399,7 +315,7 @@ interface RunFigures {
 
 interface Fleet {
   agents: Agent[];
-  hub: { url: string; pid: number };
+  hub: HubProcess;
   token: string;
   dataDir: string;
 }
@@ -408,19 +324,16 @@ interface Fleet {
 async function startFleet(root: string, options: Options, spawned: Spawned): Promise<Fleet> {
   const agents: Agent[] = [];
   for (let i = 0; i < options.agents; i += options.batch) {
-    const batch = Array.from({ length: Math.min(options.batch, options.agents - i) }, (_, k) => startAgent(root, i + k, options.procs, spawned));
+    const batch = Array.from({ length: Math.min(options.batch, options.agents - i) }, (_, k) => startBenchAgent(i + k, options.procs, spawned));
     agents.push(...(await Promise.all(batch)));
     log(`${agents.length}/${options.agents} agents running their ${options.procs} programs`);
   }
-  const ini = join(root, 'hub.ini');
-  const dataDir = join(root, 'hub-data');
-  const sections = ['[hub]', 'listen = 127.0.0.1:0', `data_dir = ${dataDir}`, ''];
-  for (const agent of agents) sections.push(`[agent:${agent.name}]`, `url = ${agent.url}`, '');
-  writeFileSync(ini, sections.join('\n'));
-  const hub = await startHub(ini, spawned);
-  const token = await login(hub.url);
-  await waitForFleet(hub.url, token, options.agents, options.agents * options.procs);
-  return { agents, hub, token, dataDir };
+  const hub = await startHubFollowing(root, agents.map((agent) => ({ name: agent.name, url: agent.daemon.url })), PASSWORD);
+  spawned.hub = hub;
+  const token = await apiLogin(hub.url, 'admin', PASSWORD);
+  const rows = options.agents * options.procs;
+  await waitForProcesses(hub.url, token, ({ processes, hosts }) => hosts.online === options.agents && processes.length === rows && processes.every((p) => p.state === 'RUNNING'), 180_000);
+  return { agents, hub, token, dataDir: join(root, 'data') };
 }
 
 const percentOfCore = (ticks: number, seconds: number): number => (ticks / CLOCK_TICKS / seconds) * 100;
@@ -443,7 +356,7 @@ async function run(options: Options, spawned: Spawned): Promise<RunFigures> {
 
     // Let the spawn burst die down before measuring anything.
     await sleep(options.settle * 1000);
-    const agentPids = spawned.groups.slice(0, agents.length).map((child) => child.pid!);
+    const agentPids = agents.map((agent) => agent.daemon.pid);
     const agentTicks = (): number => agentPids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
     const loadAtDrive = os.loadavg();
 

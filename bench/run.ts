@@ -136,6 +136,14 @@ async function runOne(scenario: Scenario, kind: DaemonKind, options: Options, sh
   return result;
 }
 
+/** One more round's samples added to the earlier rounds'; the first error stays. */
+function mergeSamples(earlier: KindSamples | undefined, round: KindSamples): KindSamples {
+  if (!earlier) return round;
+  for (const [metricId, values] of Object.entries(round.samples)) (earlier.samples[metricId] ??= []).push(...values);
+  earlier.error ??= round.error;
+  return earlier;
+}
+
 function supervisordVersion(): string | null {
   try {
     return `supervisord ${execFileSync(SUPERVISORD_BIN, ['--version'], { encoding: 'utf8' }).trim()}`;
@@ -193,7 +201,10 @@ async function main(): Promise<void> {
   for (const [index, scenario] of selected.entries()) {
     log(`${scenario.id}: ${scenario.title}`);
     const runs: Partial<Record<DaemonKind, KindSamples>> = {};
-    for (const kind of kinds) runs[kind] = await runOne(scenario, kind, options, shared);
+    const rounds = scenario.alternateRounds ? scenario.alternateRounds[options.quick ? 'quick' : 'full'] : 1;
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of kinds) runs[kind] = mergeSamples(runs[kind], await runOne(scenario, kind, options, shared));
+    }
     rows.push(...resultRows(scenario, runs));
     shared.releaseUnless(new Set(selected.slice(index + 1).flatMap((later) => later.shares ?? [])));
   }

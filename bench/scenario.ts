@@ -58,6 +58,13 @@ export interface Scenario {
   shares?: string[];
   /** Upper bound for one kind's run; the run is abandoned (n/a) past it. */
   timeoutMs: number;
+  /**
+   * Run this many rounds (full, quick), alternating the daemons round by
+   * round (fleetvisord, supervisord, fleetvisord, …) instead of all of one
+   * daemon's rounds and then the other's, so a change in machine load moves
+   * both sides alike; `run` then measures one round.
+   */
+  alternateRounds?: { full: number; quick: number };
   run(kind: DaemonKind, ctx: RunContext, samples: SampleSink): Promise<void>;
 }
 
