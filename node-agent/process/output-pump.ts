@@ -27,6 +27,14 @@ export interface OutputPump {
   drain(): void;
   /** Stop reading and let go of the pipe. */
   close(): void;
+  /**
+   * The child has exited and drain() ran: let go of the pipe, as supervisord
+   * closes its ends of a child's pipes once the child is reaped (a grandchild
+   * still holding them writes into a closed pipe, and no descriptor lingers
+   * past the process). Streams (the node backend) read on to their end:
+   * node reports an exit before its streams have delivered everything.
+   */
+  releaseAfterExit(): void;
 }
 
 /**
@@ -115,6 +123,10 @@ class NativePump implements OutputPump {
     this.#addon.unwatch(this.#watch);
   }
 
+  releaseAfterExit(): void {
+    this.close();
+  }
+
   /** One read; returns what readInto returned. */
   #readOnce(): number {
     if (!this.#open) return 0;
@@ -154,5 +166,6 @@ function streamPump(stream: NodeJS.ReadableStream & { destroy(): void }, handler
   return {
     drain: () => {},
     close: () => stream.destroy(),
+    releaseAfterExit: () => {},
   };
 }

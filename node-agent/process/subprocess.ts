@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { ProcessState, type ProcessStateName } from '../api/states.js';
 import type { ProcessInfo } from '../api/types.js';
 import type { ProcessConfig } from '../config/types.js';
+import { connectChildOutput } from './child-output.js';
 import { cappedInt, describeProcess } from './describe.js';
 import { errnoCode, launch, launchFailingStandIn, type LaunchedChild, type LaunchResult } from './launch.js';
 import { checkProcessCommand, childFailureLines, planLaunch } from './launch-plan.js';
 import { describeExit } from './exit-status.js';
-import { pumpOutput, type OutputPump } from './output-pump.js';
 import { signalName } from './signals.js';
 import type { CommandCheckError, Subprocess, SubprocessContext } from './types.js';
 
@@ -19,8 +19,6 @@ const EXITED_TOO_QUICKLY = 'Exited too quickly (process log may have details)';
 /** One spawned child and what we hold of it. */
 interface Run {
   readonly launched: LaunchedChild;
-  /** Readers of stdout and (unless redirected) stderr. */
-  readonly pumps: OutputPump[];
   /** performance.now() when spawn() began (supervisord's laststart). */
   readonly startedAt: number;
 }
@@ -244,33 +242,15 @@ export class ChildSubprocess implements Subprocess {
   }
 
   #attach(launched: LaunchedChild, startedAt: number): void {
-    const run: Run = { launched, startedAt, pumps: [] };
+    const run: Run = { launched, startedAt };
     this.#run = run;
     this.#pid = launched.pid;
-    launched.child.once('exit', (code, signal) => this.#onExit(run, code, signal));
-    for (const channel of ['stdout', 'stderr'] as const) {
-      const pump = pumpOutput(launched.child, channel, { data: (chunk, transient) => this.#output(channel, chunk, transient) });
-      if (pump) run.pumps.push(pump);
-    }
-    launched.stdin?.on('error', () => launched.stdin?.destroy());
+    connectChildOutput(launched, this, this.#ctx, (code, signal) => this.#onExit(run, code, signal));
 
     this.#ctx.logger.info(`spawned: '${this.config.name}' with pid ${launched.pid}`);
     this.#spawnerr = '';
     if (this.config.startsecs <= 0) this.#enterRunning();
     else this.#armTimer(this.config.startsecs * 1000, () => this.#checkStarted());
-  }
-
-  /** `transient`: the chunk's memory is reused after this call, so whatever keeps it gets a copy. */
-  #output(channel: 'stdout' | 'stderr', chunk: Buffer, transient: boolean): void {
-    try {
-      // A channel in capture mode is logged by onOutput's receiver, which keeps the captured text out of the log.
-      if (this.config[channel].captureMaxbytes <= 0) this.#ctx.childLogs[channel]?.write(chunk);
-    } catch (err) {
-      this.#ctx.logger.error(`could not write ${channel} of ${this.config.name} to its log: ${errnoCode(err)}`);
-    }
-    const { onOutput, needsOutputBytes } = this.#ctx;
-    if (!onOutput || (needsOutputBytes && !needsOutputBytes(this, channel))) return;
-    onOutput(this, channel, transient ? Buffer.from(chunk) : chunk);
   }
 
   #failBeforeFork(message: string): string {
@@ -330,9 +310,8 @@ export class ChildSubprocess implements Subprocess {
     });
   }
 
+  /** Called by connectChildOutput once the child's remaining output was delivered. */
   #onExit(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
-    // What the child wrote before it died is in its pipes: log it before the exit is reported.
-    for (const pump of run.pumps) pump.drain();
     if (run !== this.#run) return;
     this.#run = undefined;
     this.#clearTimer();
