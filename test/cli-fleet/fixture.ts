@@ -6,33 +6,16 @@
  * test/cli/harness.ts) with HOME and XDG_CONFIG_HOME in a temp dir.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fleetvisorctlCommand } from '../cli/harness.js';
-import { apiLogin } from '../browser/hub-fixture.js';
-import { startAgent, type AgentKindUnderTest, type TestAgent } from '../hub-fleet/agents.js';
-import { startHubProcess, type HubProcess } from '../hub-integration/hub-process.js';
+import type { AgentKindUnderTest, TestAgent } from '../hub-fleet/agents.js';
+import { STANDARD_PROGRAMS, startFleet } from '../helpers/fleet.js';
 
 export const ADMIN_PASSWORD = 'cli-fleet-admin-pw';
 
 /** web and worker run; chatty writes a line a second to stdout and stderr; crashy exits 3 once at start (a crash with saved lines). */
-export const PROGRAMS = `
-[program:web]
-command=/bin/sleep 1000
-startsecs=1
-autorestart=false
-
-[program:worker]
-command=/bin/sleep 1000
-startsecs=0
-autorestart=false
-
-[program:chatty]
-command=/bin/sh -c 'i=0; while true; do i=$((i+1)); echo "chatty line $i"; echo "chatty warning $i" >&2; sleep 1; done'
-startsecs=0
-autorestart=false
-
+export const PROGRAMS = `${STANDARD_PROGRAMS}
 [program:crashy]
 command=/bin/sh -c 'echo "crashy starting"; echo "crashy: cannot open database" >&2; sleep 0.5; exit 3'
 startsecs=0
@@ -66,80 +49,42 @@ export interface FleetFixture {
 }
 
 export async function startFleetFixture(): Promise<FleetFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'fv-cli-fleet-'));
+  const command = await fleetvisorctlCommand();
+  const fleet = await startFleet({
+    hosts: HOSTS.map((host) => ({ ...host, programs: PROGRAMS })),
+    adminPassword: ADMIN_PASSWORD,
+    hubSettings: ['poll_interval = 300ms', 'long_poll = 5', 'call_timeout = 3s'],
+    // Every host online, web, worker and chatty running everywhere and crashy crashed.
+    ready: ({ processes, hosts }) =>
+      hosts.online === HOSTS.length && processes.filter((p) => (p.name === 'crashy' ? p.state === 'EXITED' : p.state === 'RUNNING')).length === HOSTS.length * 4,
+  });
+  const { dir } = fleet;
   const home = join(dir, 'home');
   mkdirSync(home);
-  const agents = new Map<string, TestAgent>();
-  const started = await Promise.all(HOSTS.map((host) => startAgent(host.kind, PROGRAMS)));
-  HOSTS.forEach((host, i) => agents.set(host.name, started[i]));
-  const ini = join(dir, 'hub.ini');
-  writeFileSync(
-    ini,
-    [
-      '[hub]',
-      'listen = 127.0.0.1:0',
-      `data_dir = ${join(dir, 'data')}`,
-      'poll_interval = 300ms',
-      'long_poll = 5',
-      'call_timeout = 3s',
-      ...HOSTS.flatMap((host) => [`[agent:${host.name}]`, `url = ${agents.get(host.name)!.url}`, `tags = ${host.tags.join(', ')}`]),
-      '',
-    ].join('\n'),
-  );
-  let hub: HubProcess | undefined;
-  const stop = async (): Promise<void> => {
-    await hub?.stop();
-    await Promise.all([...agents.values()].map((agent) => agent.dispose()));
-    rmSync(dir, { recursive: true, force: true });
+  const baseEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1' };
+    for (const key of ['FLEETVISOR_HUB', 'FLEETVISOR_TOKEN']) delete env[key];
+    for (const [key, value] of Object.entries(extra)) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
+    return env;
   };
-  try {
-    hub = await startHubProcess(ini, { FLEETVISOR_ADMIN_PASSWORD: ADMIN_PASSWORD });
-    const adminToken = await apiLogin(hub.url, 'admin', ADMIN_PASSWORD);
-    await waitForFleet(hub.url, adminToken);
-    const command = await fleetvisorctlCommand();
-    const baseEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
-      const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1' };
-      for (const key of ['FLEETVISOR_HUB', 'FLEETVISOR_TOKEN']) delete env[key];
-      for (const [key, value] of Object.entries(extra)) {
-        if (value === undefined) delete env[key];
-        else env[key] = value;
-      }
-      return env;
-    };
-    const spawnCtl = async (args: readonly string[], env?: Record<string, string | undefined>) =>
-      spawn(command[0], [...command.slice(1), ...args], { cwd: dir, env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-    const ctl: FleetFixture['ctl'] = async (args, options = {}) => {
-      const child = await spawnCtl(args, options.env);
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.stdin!.end(options.input ?? '');
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-      const code = await new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
-      clearTimeout(timer);
-      return { stdout, stderr, code };
-    };
-    return { hubUrl: hub.url, dir, home, adminToken, agents, ctl, spawnCtl, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-/** Until every host is online and web, worker and chatty run everywhere and crashy has crashed. */
-async function waitForFleet(url: string, token: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    const answer = await fetch(`${url}/api/v1/processes`, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await answer.json()) as { processes: { name: string; state: string }[]; hosts: { online: number } };
-    last = JSON.stringify(body).slice(0, 500);
-    const ready = body.processes.filter((p) => (p.name === 'crashy' ? p.state === 'EXITED' : p.state === 'RUNNING'));
-    if (body.hosts.online === HOSTS.length && ready.length === HOSTS.length * 4) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`the fleet never settled; last answer: ${last}`);
+  const spawnCtl = async (args: readonly string[], env?: Record<string, string | undefined>) =>
+    spawn(command[0], [...command.slice(1), ...args], { cwd: dir, env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const ctl: FleetFixture['ctl'] = async (args, options = {}) => {
+    const child = await spawnCtl(args, options.env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin!.end(options.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+    clearTimeout(timer);
+    return { stdout, stderr, code };
+  };
+  return { hubUrl: fleet.hub.url, dir, home, adminToken: fleet.adminToken, agents: fleet.agents, ctl, spawnCtl, stop: fleet.stop };
 }
 
 /** Reads a child's stdout until `pattern` matches (or throws after `ms`). */

@@ -25,6 +25,8 @@ export interface TestAgent {
   readonly dir: string;
   readonly url: string;
   readonly client: XmlRpcClient;
+  /** The daemon's pid (a new one after restart()). */
+  readonly pid: number;
   spec(name: string, extra?: Partial<AgentSpec>): AgentSpec;
   /** SIGTERM the daemon (SIGKILL after a grace) and wait for it to exit. */
   kill(): Promise<void>;
@@ -39,7 +41,7 @@ export function fleetvisordAvailable(): boolean {
 }
 
 /** `programs` is config text appended after the standard sections; `{dir}` is the temp dir. */
-export async function startAgent(kind: AgentKindUnderTest, programs: string, extraServer = ''): Promise<TestAgent> {
+export async function startAgent(kind: AgentKindUnderTest, programs: string, extraServer = '', clientTimeoutMs = 2000): Promise<TestAgent> {
   const dir = mkdtempSync(join(tmpdir(), `fv-hubfleet-${kind}-`));
   const sock = join(dir, 'sock');
   const conf = join(dir, 'supervisord.conf');
@@ -60,7 +62,7 @@ export async function startAgent(kind: AgentKindUnderTest, programs: string, ext
     ].join('\n'),
   );
   const url = `unix://${sock}`;
-  const client = new XmlRpcClient({ url, timeoutMs: 2000 });
+  const client = new XmlRpcClient({ url, timeoutMs: clientTimeoutMs });
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
@@ -87,23 +89,33 @@ export async function startAgent(kind: AgentKindUnderTest, programs: string, ext
     clearTimeout(timer);
   };
 
-  await launch();
+  const dispose = async (): Promise<void> => {
+    await kill();
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await launch();
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
   return {
     kind,
     dir,
     url,
     client,
+    get pid() {
+      return child!.pid!;
+    },
     spec: (name, extra = {}) => ({ name, url, tags: [], source: 'config', ...extra }),
     kill,
     restart: async () => {
       await kill();
       await launch();
     },
-    dispose: async () => {
-      await kill();
-      client.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    dispose,
   };
 }
 

@@ -12,11 +12,12 @@ const HUB_DIST = join(REPO, 'dist', 'hub', 'main.js');
 
 export interface HubProcess {
   url: string;
+  pid: number;
   output(): string;
   /** SIGKILL: no chance to flush or close anything. */
   kill(): Promise<void>;
-  /** SIGTERM and wait for a clean exit; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM and wait for a clean exit (SIGKILL after `graceMs`, if given); resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 export function hubCommand(): string[] {
@@ -32,7 +33,7 @@ export async function startHubProcess(iniPath: string, env: Record<string, strin
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hub did not start within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`the hub did not start within 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /web view and API at (\S+?)\/?\n/.exec(output);
@@ -50,14 +51,18 @@ export async function startHubProcess(iniPath: string, env: Record<string, strin
   });
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
-    stop: async () => {
+    stop: async (graceMs) => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const timer = graceMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
     },
   };
 }

@@ -11,7 +11,8 @@ import { makeNamespec } from '../../node-agent/api/namespec.js';
 import { OperationsService } from '../../hub/ops/index.js';
 import { HubStore } from '../../hub/store/index.js';
 import type { HubEvent } from '../../hub/types.js';
-import { startAgent, type TestAgent } from '../hub-fleet/agents.js';
+import type { TestAgent } from '../hub-fleet/agents.js';
+import { startAgents } from '../helpers/fleet.js';
 
 export const CALL_MS = 3000;
 
@@ -68,9 +69,7 @@ export interface OpsFixture {
 }
 
 export async function startOpsFixture(): Promise<OpsFixture> {
-  const agents = new Map<string, TestAgent>();
-  const started = await Promise.all(HOSTS.map((host) => startAgent('fleetvisord', COMMON + flaky(host.broken))));
-  HOSTS.forEach((host, i) => agents.set(host.name, started[i]));
+  const agents = await startAgents(HOSTS.map((host) => ({ name: host.name, programs: COMMON + flaky(host.broken) })));
   const sink = new MemorySink();
   const fleet = new Fleet({ sink, concurrency: 16, timeouts: { callMs: CALL_MS, longPollSeconds: 5 }, pollIntervalMs: 200, backoff: { initialMs: 100, maxMs: 400 } });
   for (const host of HOSTS) fleet.add(agents.get(host.name)!.spec(host.name, { tags: [...host.tags] }));
