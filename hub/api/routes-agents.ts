@@ -4,11 +4,12 @@
  * followed at once. Credentials go in, never out.
  */
 import type { FastifyInstance } from 'fastify';
+import { FleetvisorError, type ErrorCode } from '../../node-agent/api/errors.js';
 import { agentSpecFrom, Where } from '../config.js';
 import type { AgentHealth, AgentSpec } from '../types.js';
+import { agentView, type AgentView } from './agent-view.js';
 import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
-import { redactHealth, redactUrl } from './redact.js';
 import { agentSchema, arrayOf, emptyResponse, errorResponses, object } from './schemas.js';
 
 const nameParams = object({ name: { type: 'string' } }, ['name']);
@@ -28,20 +29,6 @@ interface AgentPatch {
   username?: string | null;
   password?: string | null;
   tags?: string[];
-}
-
-export interface AgentView {
-  name: string;
-  url: string;
-  tags: string[];
-  source: AgentSpec['source'];
-  hasCredentials: boolean;
-  health: Omit<AgentHealth, 'agent'>;
-}
-
-export function agentView(spec: AgentSpec, health: AgentHealth | undefined): AgentView {
-  const { agent: _agent, ...rest } = redactHealth(health ?? { agent: spec.name, state: 'unknown', kind: 'unknown' }, spec);
-  return { name: spec.name, url: redactUrl(spec.url), tags: [...spec.tags], source: spec.source, hasCredentials: spec.username !== undefined, health: rest };
 }
 
 export async function agentRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -129,11 +116,31 @@ export async function agentRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   );
 }
 
+/**
+ * Where a request's agent came from: its body, so a refusal names only the
+ * field (`url: 'ftp://x' is not http://, https:// or unix://`), where hub.ini
+ * names file, section and option.
+ */
+class RequestBody extends Where {
+  constructor(name: string) {
+    super('request', `agent:${name}`);
+  }
+
+  /** Leads the message about a bad agent name: `name: agent name 'x y' must be …`. */
+  override prefix(): string {
+    return 'name';
+  }
+
+  override fail(code: ErrorCode, option: string, message: string): never {
+    throw new FleetvisorError(code, `${option}: ${message}`);
+  }
+}
+
 /** Checks a request's agent like an [agent:NAME] section of hub.ini. */
 function specFrom(name: string, fields: { url: string; username?: string; password?: string; tags?: readonly string[] }): AgentSpec {
   const options: Record<string, string> = { url: fields.url };
   if (fields.username !== undefined) options.username = fields.username;
   if (fields.password !== undefined) options.password = fields.password;
   if (fields.tags !== undefined) options.tags = fields.tags.join(',');
-  return agentSpecFrom(name, options, 'api', new Where('request', `agent:${name}`));
+  return agentSpecFrom(name, options, 'api', new RequestBody(name));
 }

@@ -173,7 +173,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     {
       config: { access: 'viewer' },
       schema: {
-        summary: 'The live feed: event: hub-event | health | snapshot | operation; hub-events carry their id, and a reconnect with Last-Event-ID replays what was missed',
+        summary: 'The live feed: event: hub-event | health | snapshot | operation | agent; hub-events carry their id, and a reconnect with Last-Event-ID replays what was missed',
         tags: ['events'],
         querystring: object({ ...selectorProps, type: repeatable, kind: arrayOf({ type: 'string', enum: [...FEED_KINDS] }) }),
         response: { ...eventStreamResponse, ...errorResponses },

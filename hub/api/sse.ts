@@ -9,11 +9,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Fleet } from '../fleet/fleet.js';
+import type { AgentChange, Fleet } from '../fleet/fleet.js';
 import { makeNamespec } from '../../node-agent/api/namespec.js';
 import { compileGlob } from '../ops/glob.js';
 import type { ProgressEvent } from '../ops/types.js';
-import type { AgentHealth, HubEvent, ProcessSnapshot } from '../types.js';
+import type { AgentHealth, AgentSpec, HubEvent, ProcessSnapshot } from '../types.js';
+import { agentView } from './agent-view.js';
 import { ApiError } from './errors.js';
 import { redactHealth } from './redact.js';
 
@@ -113,7 +114,7 @@ export function frame(event: string, data: unknown, id?: number): string {
   return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${json}\n\n`;
 }
 
-export const FEED_KINDS = ['hub-event', 'health', 'snapshot', 'operation'] as const;
+export const FEED_KINDS = ['hub-event', 'health', 'snapshot', 'operation', 'agent'] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
 export interface FeedFilterInput {
@@ -185,20 +186,26 @@ export class LiveFeed {
   readonly #subscribers = new Set<Subscriber>();
   readonly #timer: NodeJS.Timeout;
   readonly #detach: () => void;
+  /** Each agent's tags as last announced: an edit is sent to the clients its old tags matched, too. */
+  readonly #announcedTags = new Map<string, readonly string[]>();
   #dropped = 0;
 
   constructor(fleet: Fleet, options: LiveFeedOptions = {}) {
     this.#fleet = fleet;
+    for (const spec of fleet.agents()) this.#announcedTags.set(spec.name, spec.tags);
     const onEvents = (agent: string, events: HubEvent[]): void => this.#events(agent, events);
     const onHealth = (health: AgentHealth): void => this.#health(health);
     const onSnapshot = (agent: string, rows: ProcessSnapshot[], full: boolean): void => this.#snapshot(agent, rows, full);
+    const onAgents = (change: AgentChange, spec: AgentSpec): void => this.#agent(change, spec);
     fleet.on('events', onEvents);
     fleet.on('health', onHealth);
     fleet.on('snapshot', onSnapshot);
+    fleet.on('agents', onAgents);
     this.#detach = () => {
       fleet.off('events', onEvents);
       fleet.off('health', onHealth);
       fleet.off('snapshot', onSnapshot);
+      fleet.off('agents', onAgents);
     };
     // One timer for every client: a comment keeps proxies from closing a quiet stream.
     this.#timer = setInterval(() => this.#broadcast(() => true, ': keep-alive\n\n'), options.heartbeatMs ?? SSE_DEFAULTS.heartbeatMs);
@@ -267,6 +274,18 @@ export class LiveFeed {
       if (mine.length === 0 && !full) continue;
       this.#deliver(subscriber, mine.length === all.length ? unfiltered : frame('snapshot', { agent, full, processes: mine }));
     }
+  }
+
+  /** An agent added, edited or removed, shown as GET /api/v1/agents/:name shows it (never its credentials). */
+  #agent(change: AgentChange, spec: AgentSpec): void {
+    const before = this.#announcedTags.get(spec.name) ?? spec.tags;
+    if (change === 'removed') this.#announcedTags.delete(spec.name);
+    else this.#announcedTags.set(spec.name, spec.tags);
+    if (this.#subscribers.size === 0) return;
+    const health = change === 'removed' ? undefined : this.#fleet.get(spec.name)?.health;
+    const text = frame('agent', { change, agent: agentView(spec, health) });
+    // A tag edit can move a host into or out of a client's tag filter: clients on either side hear of it.
+    this.#broadcast((filter) => filter.wants('agent') && (filter.agent(spec.name, spec.tags) || filter.agent(spec.name, before)), text);
   }
 
   #broadcast(wants: (filter: FeedFilter) => boolean, text: string): void {

@@ -234,6 +234,61 @@ describe('hub API over a live fleet', () => {
     }
   });
 
+  it('announces every added, edited and removed agent on the live stream, to the clients whose filter it passes', async () => {
+    const agentsOnly = await SseReader.open(`${hub.url}/api/v1/stream?kind=agent`, bearer);
+    const canary = await SseReader.open(`${hub.url}/api/v1/stream?tag=canary`, { cookie: admin.cookie });
+    const changes = (reader: SseReader): string[] => reader.messages.filter((m) => m.event === 'agent').map((m) => `${m.data.change}:${m.data.agent.tags.join(',')}`);
+    try {
+      const body = { name: 'lab9', url: 'http://hubuser:lab-secret-pw@127.0.0.1:1', username: 'hubuser', password: 'lab-secret-pw', tags: ['lab'] };
+      assert.equal((await api(hub.url, 'POST', '/api/v1/agents', { auth: bearer, body })).status, 201);
+      const added = await agentsOnly.waitFor((m) => m.data.change === 'added', 5000, 'the added agent');
+      assert.deepEqual(added.data.agent, { ...(await api(hub.url, 'GET', '/api/v1/agents/lab9', { auth: bearer })).body, health: added.data.agent.health });
+      assert.equal(added.data.agent.url, 'http://127.0.0.1:1');
+
+      assert.equal((await api(hub.url, 'PATCH', '/api/v1/agents/lab9', { auth: bearer, body: { tags: ['lab', 'canary'], url: 'http://127.0.0.1:2' } })).status, 200);
+      const updated = await agentsOnly.waitFor((m) => m.data.change === 'updated', 5000, 'the edited agent');
+      assert.deepEqual([updated.data.agent.name, updated.data.agent.url, updated.data.agent.hasCredentials], ['lab9', 'http://127.0.0.1:2', true]);
+      // Tagged canary only now: a client filtering on it hears of the edit that brings the host in, and of its removal.
+      await canary.waitFor((m) => m.event === 'agent' && m.data.change === 'updated', 5000, 'the edit on the canary stream');
+      assert.equal((await api(hub.url, 'PATCH', '/api/v1/agents/lab9', { auth: bearer, body: { tags: ['lab'] } })).status, 200);
+      await canary.waitFor((m) => m.event === 'agent' && m.data.agent.tags.join() === 'lab', 5000, 'the edit that takes it out of the canary filter');
+
+      assert.equal((await api(hub.url, 'DELETE', '/api/v1/agents/lab9', { auth: bearer })).status, 204);
+      const removed = await agentsOnly.waitFor((m) => m.data.change === 'removed', 5000, 'the removed agent');
+      assert.equal(removed.data.agent.name, 'lab9');
+      // A canary host added and removed after it: what the canary client has by then is all it was sent about lab9.
+      assert.equal((await api(hub.url, 'POST', '/api/v1/agents', { auth: bearer, body: { name: 'lab10', url: 'http://127.0.0.1:1', tags: ['canary'] } })).status, 201);
+      assert.equal((await api(hub.url, 'DELETE', '/api/v1/agents/lab10', { auth: bearer })).status, 204);
+      await canary.waitFor((m) => m.event === 'agent' && m.data.change === 'removed', 5000, 'the removal of lab10 on the canary stream');
+      // lab9 was out of the canary filter when added and when removed.
+      assert.deepEqual(changes(canary), ['updated:lab,canary', 'updated:lab', 'added:canary', 'removed:canary']);
+      await agentsOnly.waitFor((m) => m.data.change === 'removed' && m.data.agent.name === 'lab10', 5000, 'the removal of lab10');
+      assert.deepEqual(changes(agentsOnly), ['added:lab', 'updated:lab,canary', 'updated:lab', 'removed:lab', 'added:canary', 'removed:canary']);
+      assert.ok(agentsOnly.messages.every((m) => m.event === 'agent'), 'kind=agent lets other messages through');
+      for (const reader of [agentsOnly, canary]) {
+        const text = JSON.stringify(reader.messages);
+        for (const secret of ['lab-secret-pw', 'hubuser']) assert.ok(!text.includes(secret), `${secret} on the stream`);
+      }
+    } finally {
+      agentsOnly.close();
+      canary.close();
+    }
+  });
+
+  it('words a refused agent for an API caller: the field, then what is wrong', async () => {
+    const refused = async (body: unknown, method = 'POST', path = '/api/v1/agents'): Promise<string> => {
+      const answer = await api(hub.url, method, path, { auth: bearer, body });
+      assert.equal(answer.status, 400, answer.text);
+      return answer.body.error.message;
+    };
+    assert.equal(await refused({ name: 'x', url: 'ftp://nowhere' }), "url: 'ftp://nowhere' is not http://, https:// or unix://");
+    assert.equal(await refused({ name: 'x', url: 'unix://run/x.sock' }), "url: 'unix://run/x.sock' must be unix:// followed by an absolute path");
+    assert.equal(await refused({ name: 'x', url: 'http://x:1', tags: ['not ok'] }), "tags: 'not ok' may hold only letters, digits and . _ : = -");
+    assert.equal(await refused({ name: 'x', url: 'http://x:1', password: 'pw-only' }), 'username: password is set but username is not');
+    assert.match(await refused({ name: 'bad name', url: 'http://x:1' }), /^name: agent name 'bad name' must be 1-128 letters/);
+    assert.equal((await api(hub.url, 'GET', '/api/v1/agents/x', { auth: bearer })).status, 404);
+  });
+
   it('exposes Prometheus metrics', async () => {
     const answer = await api(hub.url, 'GET', '/metrics', { auth: bearer });
     assert.equal(answer.status, 200);

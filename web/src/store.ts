@@ -10,7 +10,7 @@
  * the two are equal), so both find the same row whichever form the hub uses.
  */
 import { get } from './api.js';
-import type { Agent, AgentHealth, HubEvent, Process, ProcessList } from './types.js';
+import type { Agent, AgentChange, AgentHealth, HubEvent, Process, ProcessList } from './types.js';
 import { makeNamespec } from '../../node-agent/api/namespec.js';
 
 export const STATE_CODES: Record<string, number> = {
@@ -183,6 +183,7 @@ export class FleetStore {
     source.addEventListener('hub-event', (message) => this.applyEvent(parse<HubEvent>(message)));
     source.addEventListener('health', (message) => this.applyHealth(parse<AgentHealth>(message)));
     source.addEventListener('snapshot', (message) => this.applySnapshot(parse<{ agent: string; full?: boolean; processes: Process[] }>(message)));
+    source.addEventListener('agent', (message) => this.applyAgentChange(parse<AgentChange>(message)));
     source.addEventListener('operation', (message) => {
       const data = parse<unknown>(message);
       for (const listener of this.#operationListeners) listener(data);
@@ -220,6 +221,20 @@ export class FleetStore {
       return;
     }
     this.agents.set(health.agent, { ...agent, health });
+    this.agentsVersion++;
+    this.#changed();
+  }
+
+  /** A host added or edited replaces what was known of it (tags, URL, health); a removed one goes with its processes. */
+  applyAgentChange(message: AgentChange | undefined): void {
+    const agent = message?.agent;
+    if (agent?.name === undefined) return;
+    if (message!.change === 'removed') {
+      this.agents.delete(agent.name);
+      this.#removeAgent(agent.name);
+    } else {
+      this.agents.set(agent.name, agent);
+    }
     this.agentsVersion++;
     this.#changed();
   }

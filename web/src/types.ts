@@ -33,6 +33,12 @@ export interface Agent {
   health: AgentHealth;
 }
 
+/** The live stream's `event: agent`: an admin added, edited or removed a host. */
+export interface AgentChange {
+  change: 'added' | 'updated' | 'removed';
+  agent: Agent;
+}
+
 export interface Process {
   agent: string;
   group: string;

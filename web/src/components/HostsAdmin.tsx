@@ -48,16 +48,13 @@ function missingField(form: AgentForm, editing: boolean): FormError | undefined 
   return undefined;
 }
 
-/** The hub's message without its "request [agent:x]" prefix, and the field it is about. */
+/** The hub's message and the field it is about: the hub starts a refused field's message with its name (`url: …`). */
 function refusal(err: unknown, editing: boolean): FormError {
-  const message = errorText(err).replace(/^request \[agent:[^\]]*\]:?\s*/, '');
+  const message = errorText(err);
   if (!(err instanceof ApiError)) return { message };
   if (err.code === 'FV_API_CONFLICT' && !editing) return { message, field: 'name' };
-  for (const field of ['url', 'username', 'password', 'tags'] as const) {
-    if (message.startsWith(`${field}:`)) return { message, field };
-  }
-  if (message.startsWith('agent name')) return { message, field: 'name' };
-  return { message };
+  const field = (['name', 'url', 'username', 'password', 'tags'] as const).find((each) => message.startsWith(`${each}:`));
+  return field === undefined ? { message } : { message, field };
 }
 
 export function HostsAdmin() {
@@ -94,9 +91,14 @@ export function HostsAdmin() {
     setBusy(true);
     setFormError(undefined);
     try {
-      if (editing !== undefined) await patch(`/agents/${encodeURIComponent(editing.name)}`, bodyOf(form, editing));
-      else await post('/agents', bodyOf(form, undefined));
-      await fleet.reloadAgents();
+      const saved =
+        editing !== undefined
+          ? await patch<Agent>(`/agents/${encodeURIComponent(editing.name)}`, bodyOf(form, editing))
+          : await post<Agent>('/agents', bodyOf(form, undefined));
+      // Shown at once rather than when the live stream announces it. The stream orders the change before the
+      // health that follows it, but this answer may come after that health: keep the health already known.
+      const health = fleet.agents.get(saved.name)?.health ?? saved.health;
+      fleet.applyAgentChange({ change: editing !== undefined ? 'updated' : 'added', agent: { ...saved, health } });
       setMessage(editing !== undefined ? `Saved ${editing.name}.` : `Added ${form.name.trim()}.`);
       clearForm();
     } catch (err) {
@@ -120,9 +122,7 @@ export function HostsAdmin() {
     setTableError('');
     try {
       await del(`/agents/${encodeURIComponent(agent.name)}`);
-      // The hub forgets the host's processes; so does this page (the live stream sends nothing for a removed host).
-      fleet.applySnapshot({ agent: agent.name, full: true, processes: [] });
-      await fleet.reloadAgents();
+      fleet.applyAgentChange({ change: 'removed', agent });
       if (editing?.name === agent.name) clearForm();
       setMessage(`Removed ${agent.name}.`);
     } catch (err) {
