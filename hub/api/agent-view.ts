@@ -1,6 +1,6 @@
 /** An agent as the API shows it (GET /api/v1/agents and the live feed's `agent` message): no credentials. */
 import type { AgentHealth, AgentSpec } from '../types.js';
-import { redactHealth, redactUrl } from './redact.js';
+import { redactHealth, redactUrl } from '../redact.js';
 
 export interface AgentView {
   name: string;

@@ -16,7 +16,7 @@ import type { ProgressEvent } from '../ops/types.js';
 import type { AgentHealth, AgentSpec, HubEvent, ProcessSnapshot } from '../types.js';
 import { agentView } from './agent-view.js';
 import { ApiError } from './errors.js';
-import { redactHealth } from './redact.js';
+import { redactHealth } from '../redact.js';
 
 export const SSE_DEFAULTS = { maxBufferedBytes: 1 << 20, heartbeatMs: 15_000 } as const;
 

@@ -24,6 +24,7 @@ import type { AgentCallOptions, AgentSession } from './session.js';
 import { SnapshotKeeper } from './snapshot.js';
 import { runSubscription } from './subscribe.js';
 import { systemClock, type BackoffOptions, type Clock, type ConnectorTimeouts, type EventSink } from './types.js';
+import { redactText } from '../redact.js';
 
 export interface ConnectorDeps {
   sink: EventSink;
@@ -56,7 +57,7 @@ export class AgentConnector {
     this.spec = spec;
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
-    this.#health = new HealthTracker(spec.name, deps.sink, this.#clock);
+    this.#health = new HealthTracker(spec.name, deps.sink, this.#clock, (text) => redactText(text, spec));
     this.#snapshot = new SnapshotKeeper(spec.name, deps.sink, this.#clock);
     this.#backoff = new Backoff(deps.backoff);
     this.#agentLimit = pLimit(deps.perAgentConcurrency ?? 2);

@@ -49,10 +49,15 @@ export class HealthTracker {
   #health: AgentHealth;
   #reportedAt = 0;
 
+  /**
+   * `clean` takes credentials out of error texts (they quote the agent's
+   * URL) before the health is reported or stored in the history.
+   */
   constructor(
     agent: string,
     private readonly sink: EventSink,
     private readonly clock: Clock,
+    private readonly clean: (text: string) => string = (text) => text,
   ) {
     this.#health = { agent, state: 'unknown', kind: 'unknown' };
   }
@@ -82,7 +87,7 @@ export class HealthTracker {
   }
 
   fail(failure: Failure): void {
-    this.#change({ ...this.#health, state: failure.state, error: failure.error });
+    this.#change({ ...this.#health, state: failure.state, error: this.clean(failure.error) });
   }
 
   #change(next: AgentHealth): void {

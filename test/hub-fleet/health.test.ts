@@ -33,6 +33,22 @@ describe('agent health', () => {
     assert.equal(event?.serial, null);
   });
 
+  test('credentials in the URL stay out of the health and its history event', async () => {
+    const url = (await closedPortUrl()).replace('http://', 'http://bob:s3cret-pw@');
+    const sink = new MemorySink();
+    const connector = connectorFor(spec('secret', url, { password: 'other-pw', username: 'carol' }), sink);
+    connector.start();
+    cleanups.push(() => connector.stop());
+    const health = await sink.waitFor(() => sink.health('secret')?.state === 'offline' && sink.health('secret'), 3000, 'offline');
+    assert.match(health.error ?? '', /ECONNREFUSED/);
+    assert.match(health.error ?? '', /http:\/\/127\.0\.0\.1:\d+/, 'the error still names the agent');
+    const event = sink.eventsOf('secret').find((e) => e.type === 'HUB_AGENT_HEALTH');
+    assert.ok(event);
+    for (const text of [health.error ?? '', JSON.stringify(event)]) {
+      assert.doesNotMatch(text, /s3cret-pw|bob:/);
+    }
+  });
+
   test('a missing unix socket is offline too', async () => {
     const sink = new MemorySink();
     const connector = connectorFor(spec('nosock', 'unix:///nonexistent/fleetvisor-test.sock'), sink);

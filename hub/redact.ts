@@ -3,7 +3,7 @@
  * part, and messages that quote an agent's URL or password are cleaned the
  * same way before an answer or a live message carries them.
  */
-import type { AgentHealth, AgentSpec } from '../types.js';
+import type { AgentHealth, AgentSpec } from './types.js';
 
 export function redactUrl(url: string): string {
   if (url.startsWith('unix://')) return url;
