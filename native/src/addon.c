@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -458,13 +457,6 @@ static void stop_watching_all(void *data) {
   }
 }
 
-/* Hands the malloc arenas' free pages back to the kernel; true when some were released. */
-static napi_value trim_memory(napi_env env, napi_callback_info info) {
-  napi_value result;
-  napi_get_boolean(env, malloc_trim(0) == 1, &result);
-  return result;
-}
-
 static void free_state(napi_env env, void *data, void *hint) {
   free(data);
 }
@@ -476,7 +468,6 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"spawn", NULL, spawn_child, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kill", NULL, kill_child, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"trimMemory", NULL, trim_memory, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   output_init(env, exports);

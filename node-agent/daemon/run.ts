@@ -3,7 +3,6 @@ import { FleetvisorError } from '../api/errors.js';
 import type { SupervisorConfig } from '../config/types.js';
 import { EventBus } from '../events/bus.js';
 import { attachEvents, EventRing, EventSerials, registerFleetvisorNamespace, type AttachedEvents } from '../events/index.js';
-import { IdleMemoryRelease } from './memory-release.js';
 import { createHttpServers, type HttpServers } from '../http/servers.js';
 import { registerWebRoutes } from '../http/web/index.js';
 import { createMainLog, openChildLogs, purgeAutoLogs } from '../logs/index.js';
@@ -35,7 +34,6 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
   // The listener serial and the subscription ring outlive reloads (compat spec §4.2; the hub's cursor).
   const serials = new EventSerials();
   const ring = new EventRing();
-  const memory = new IdleMemoryRelease();
   let first = true;
   for (;;) {
     const mainLog = createMainLog({
@@ -116,7 +114,6 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
         logger,
         unix: config.unixHttpServers,
         inet: config.inetHttpServers,
-        onRequest: () => memory.touch(),
         registerRoutes: (app) => {
           registerWebRoutes(app, {
             supervisor,
@@ -142,7 +139,6 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     const removeSignals = installSignalHandlers(supervisor, logger, [mainLog, () => reopenChildLogs(supervisor)]);
     events = attachEvents({ supervisor, bus, logger, identifier: config.supervisord.identifier, serials, ring });
     supervisor.boot();
-    memory.touch();
 
     const mood = await new Promise<'SHUTDOWN' | 'RESTARTING'>((resolve) => {
       supervisor.onStateChange((state) => {
@@ -152,7 +148,6 @@ export async function runDaemon(opts: RunOptions): Promise<number> {
     await supervisor.stopAllForShutdown();
     events.detach();
     removeSignals();
-    memory.close();
     await servers.close();
     for (const [, proc] of supervisor.allByPriority()) {
       const logs = logsByProcess.get(proc);

@@ -26,8 +26,6 @@ export interface HttpServersOptions {
   maxBodyBytes?: number;
   /** Where `Unlinking stale socket …` goes; default process.stderr. */
   writeStderr?: (text: string) => void;
-  /** Called as each request arrives (the daemon releases memory once requests stop). */
-  onRequest?: () => void;
 }
 
 export type BoundAddress =
@@ -105,7 +103,6 @@ export async function createHttpServers(opts: HttpServersOptions): Promise<HttpS
   function makeServer(listener: Omit<Listener, 'server'>): Listener {
     const server = http.createServer({ requireHostHeader: false }, (req, res) => {
       listenerOf.set(req, entry);
-      opts.onRequest?.();
       res.setHeader('Server', SERVER_HEADER);
       if (logger.isEnabled('TRAC')) logAccess(req, res);
       fastifyHandler!(req, res);

@@ -112,8 +112,6 @@ export interface NativeAddon {
   unwatch(id: number): boolean;
   /** One read(2): bytes read, 0 at end of file, or -errno (-EAGAIN when empty for now). */
   readInto(fd: number, buffer: Buffer): number;
-  /** malloc_trim(0): the arenas' free pages back to the kernel; true when some were released. Absent from older builds. */
-  trimMemory?(): boolean;
 }
 
 const ADDON_FILE = 'native/build/Release/fleetvisor_spawn.node';
