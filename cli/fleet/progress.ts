@@ -6,36 +6,7 @@
  */
 import type { FleetIO } from './context.js';
 import { formatMs, paint, stateColour } from './format.js';
-
-export interface StartedOperation {
-  id: number;
-  targets: { agent: string; namespec: string }[];
-  batches: number;
-}
-
-export interface BatchEvent {
-  type: 'batch';
-  index: number;
-  total: number;
-  targets: string[];
-}
-
-export interface TargetEvent {
-  type: 'target';
-  agent: string;
-  namespec: string;
-  status: 'ok' | 'failed' | 'skipped';
-  message: string;
-  ms: number;
-}
-
-export interface DoneEvent {
-  type: 'done';
-  status: 'succeeded' | 'failed' | 'cancelled';
-  counts: { total: number; ok: number; failed: number; skipped: number };
-}
-
-export type ProgressMessage = BatchEvent | TargetEvent | DoneEvent;
+import type { OperationAccepted, ProgressMessage } from './types.js';
 
 export interface ViewOptions {
   json: boolean;
@@ -60,7 +31,7 @@ export class OperationView {
     this.#options = options;
   }
 
-  started(op: StartedOperation): void {
+  started(op: OperationAccepted): void {
     this.#total = op.targets.length;
     this.#labelWidth = Math.max(0, ...op.targets.map((t) => `${t.agent}/${t.namespec}`.length));
     if (this.#options.json) {

@@ -1,15 +1,7 @@
 /** An agent as the API shows it (GET /api/v1/agents and the live feed's `agent` message): no credentials. */
 import type { AgentHealth, AgentSpec } from '../types.js';
+import type { AgentView } from './dto.js';
 import { redactHealth, redactUrl } from '../redact.js';
-
-export interface AgentView {
-  name: string;
-  url: string;
-  tags: string[];
-  source: AgentSpec['source'];
-  hasCredentials: boolean;
-  health: Omit<AgentHealth, 'agent'>;
-}
 
 export function agentView(spec: AgentSpec, health: AgentHealth | undefined): AgentView {
   const { agent: _agent, ...rest } = redactHealth(health ?? { agent: spec.name, state: 'unknown', kind: 'unknown' }, spec);

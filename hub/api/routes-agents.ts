@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { FleetvisorError, type ErrorCode } from '../../node-agent/api/errors.js';
 import { agentSpecFrom, Where } from '../config.js';
 import type { AgentHealth, AgentSpec } from '../types.js';
-import { agentView, type AgentView } from './agent-view.js';
+import { agentView } from './agent-view.js';
+import type { AgentPatchBody, AgentView, NewAgentBody } from './dto.js';
 import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 import { agentSchema, arrayOf, emptyResponse, errorResponses, object } from './schemas.js';
@@ -15,21 +16,6 @@ import { agentSchema, arrayOf, emptyResponse, errorResponses, object } from './s
 const nameParams = object({ name: { type: 'string' } }, ['name']);
 const tagList = arrayOf({ type: 'string' });
 const nullableString = { type: ['string', 'null'] };
-
-interface AgentBody {
-  name: string;
-  url: string;
-  username?: string;
-  password?: string;
-  tags?: string[];
-}
-
-interface AgentPatch {
-  url?: string;
-  username?: string | null;
-  password?: string | null;
-  tags?: string[];
-}
 
 export async function agentRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const healthOf = (name: string): AgentHealth | undefined => ctx.fleet.get(name)?.health;
@@ -51,7 +37,7 @@ export async function agentRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     async (request) => viewOf(request.params.name),
   );
 
-  app.post<{ Body: AgentBody }>(
+  app.post<{ Body: NewAgentBody }>(
     '/api/v1/agents',
     {
       config: { access: 'admin' },
@@ -72,7 +58,7 @@ export async function agentRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     },
   );
 
-  app.patch<{ Params: { name: string }; Body: AgentPatch }>(
+  app.patch<{ Params: { name: string }; Body: AgentPatchBody }>(
     '/api/v1/agents/:name',
     {
       config: { access: 'admin' },

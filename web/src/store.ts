@@ -10,7 +10,7 @@
  * the two are equal), so both find the same row whichever form the hub uses.
  */
 import { get } from './api.js';
-import type { Agent, AgentChange, AgentHealth, HubEvent, Process, ProcessList } from './types.js';
+import type { Agent, AgentChange, AgentHealth, HubEvent, Process, ProcessList, SnapshotMessage } from './types.js';
 import { makeNamespec } from '../../node-agent/api/namespec.js';
 
 export const STATE_CODES: Record<string, number> = {
@@ -182,7 +182,7 @@ export class FleetStore {
     });
     source.addEventListener('hub-event', (message) => this.applyEvent(parse<HubEvent>(message)));
     source.addEventListener('health', (message) => this.applyHealth(parse<AgentHealth>(message)));
-    source.addEventListener('snapshot', (message) => this.applySnapshot(parse<{ agent: string; full?: boolean; processes: Process[] }>(message)));
+    source.addEventListener('snapshot', (message) => this.applySnapshot(parse<SnapshotMessage>(message)));
     source.addEventListener('agent', (message) => this.applyAgentChange(parse<AgentChange>(message)));
     source.addEventListener('operation', (message) => {
       const data = parse<unknown>(message);
@@ -201,7 +201,7 @@ export class FleetStore {
     const key = this.#keyOf.get(identityOf(event.agent, event.group, event.process));
     const known = key === undefined ? undefined : this.processes.get(key);
     const next: Process = {
-      ...(known ?? { agent: event.agent, group: event.group, name: event.process, namespec: makeNamespec(event.group, event.process), description: '' }),
+      ...(known ?? { agent: event.agent, group: event.group, name: event.process, namespec: makeNamespec(event.group, event.process), description: '', start: 0, stop: 0, exitstatus: 0, spawnerr: '' }),
       state: event.toState,
       statecode: STATE_CODES[event.toState] ?? STATE_CODES.UNKNOWN,
       pid: event.pid ?? (event.toState === 'RUNNING' || event.toState === 'STARTING' ? (known?.pid ?? 0) : 0),
@@ -240,7 +240,7 @@ export class FleetStore {
   }
 
   /** A full snapshot replaces the host's processes; a partial one (full: false) only updates the rows it carries. */
-  applySnapshot(snapshot: { agent: string; full?: boolean; processes: Process[] } | undefined): void {
+  applySnapshot(snapshot: SnapshotMessage | undefined): void {
     if (snapshot === undefined) return;
     if (snapshot.full !== false) this.#removeAgent(snapshot.agent);
     for (const process of snapshot.processes) {

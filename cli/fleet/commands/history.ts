@@ -9,7 +9,7 @@ import { Exit, jsonLine, lines, wantsJson, type FleetCommand } from '../context.
 import { formatDuration, formatTime, paint, stateColour, table } from '../format.js';
 import type { Query } from '../hub-client.js';
 import { parseProcessRef } from '../selectors.js';
-import type { EventPage, HubEventView } from '../types.js';
+import type { EventPage, FlappingList, HubEventView, SummaryRow } from '../types.js';
 
 const FILTERS = [
   { long: 'since', takesValue: true },
@@ -53,13 +53,13 @@ export const historyCommand: FleetCommand = {
   },
 };
 
-export function processLabel(event: HubEventView): string {
+export function processLabel(event: Pick<HubEventView, 'group' | 'process'>): string {
   if (event.process === undefined || event.process === '') return '-';
   return event.group === undefined ? event.process : makeNamespec(event.group, event.process);
 }
 
 /** `RUNNING` for a state change, the type without PROCESS_ otherwise. */
-export function eventName(event: HubEventView): string {
+export function eventName(event: Pick<HubEventView, 'type'>): string {
   if (event.type.startsWith('PROCESS_STATE_')) return event.type.slice('PROCESS_STATE_'.length);
   return event.type.replace(/^PROCESS_/, '');
 }
@@ -96,20 +96,6 @@ export function renderEvents(events: readonly HubEventView[], colour: boolean): 
   return table(rows, ['TIME', 'HOST', 'PROCESS', 'EVENT', 'DETAILS']);
 }
 
-interface SummaryRow {
-  agent?: string;
-  agents: string[];
-  group: string;
-  process: string;
-  starts: number;
-  unexpectedExits: number;
-  fatals: number;
-  runningSeconds: number;
-  uptimePct: number | null;
-  mtbfSeconds: number | null;
-  lastExit?: HubEventView;
-}
-
 export const summaryCommand: FleetCommand = {
   name: 'summary',
   usage: 'summary [--since 24h|TIME] [--until TIME] [--host GLOB] [--tag TAG] [--process [GROUP:]NAME] [--fleet]',
@@ -142,18 +128,12 @@ export const summaryCommand: FleetCommand = {
   },
 };
 
-interface FlappingAnswer {
-  count: number;
-  minutes: number;
-  processes: { agent: string; group: string; process: string; exits: number; firstExit?: number; lastExit: number }[];
-}
-
 export const flappingCommand: FleetCommand = {
   name: 'flapping',
   usage: 'flapping [--host GLOB] [--tag TAG] [--process [GROUP:]NAME]',
   async run(ctx) {
     const args = parseCommandArgs('flapping', FILTERS.slice(2), ctx.argv);
-    const answer = await ctx.hub.get<FlappingAnswer>('/api/v1/flapping', selectorQuery(args));
+    const answer = await ctx.hub.get<FlappingList>('/api/v1/flapping', selectorQuery(args));
     if (wantsJson(ctx, args)) {
       jsonLine(ctx.io, answer);
       return Exit.OK;

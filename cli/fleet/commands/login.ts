@@ -11,11 +11,7 @@ import { parseCommandArgs } from '../command-args.js';
 import { Exit, jsonLine, lines, wantsJson, type FleetCommand } from '../context.js';
 import { HubClient, HubError } from '../hub-client.js';
 import { checkHubUrl } from '../settings.js';
-
-interface LoginAnswer {
-  token: string;
-  user: { name: string; role: string };
-}
+import type { LoginAnswer, NewToken } from '../types.js';
 
 export const loginCommand: FleetCommand = {
   name: 'login',
@@ -46,7 +42,7 @@ export const loginCommand: FleetCommand = {
     let token = session.token;
     let kind: 'api' | 'session' = 'session';
     try {
-      const made = await asUser.post<{ token: string }>('/api/v1/tokens', { name: `fleetvisorctl ${userInfo().username}@${hostname()}` });
+      const made = await asUser.post<NewToken>('/api/v1/tokens', { name: `fleetvisorctl ${userInfo().username}@${hostname()}` });
       token = made.token;
       kind = 'api';
       await asUser.post('/api/v1/auth/logout').catch(() => undefined);

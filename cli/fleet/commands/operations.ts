@@ -7,7 +7,8 @@ import { FleetvisorError } from '../../../node-agent/api/errors.js';
 import { integerOption, parseCommandArgs, secondsOption } from '../command-args.js';
 import { Exit, wantsJson, type CommandContext, type FleetCommand } from '../context.js';
 import { HubError } from '../hub-client.js';
-import { OperationView, type DoneEvent, type ProgressMessage, type StartedOperation } from '../progress.js';
+import { OperationView } from '../progress.js';
+import type { OpAction, OperationAccepted, ProgressMessage } from '../types.js';
 
 const OPTIONS = [
   { long: 'rolling', takesValue: false },
@@ -21,7 +22,8 @@ const OPTIONS = [
   { long: 'stop-on-failure', takesValue: false },
 ] as const;
 
-type Action = 'start' | 'stop' | 'restart' | 'signal' | 'clear';
+/** The operations fleet mode has commands for. */
+type Action = Extract<OpAction, 'start' | 'stop' | 'restart' | 'signal' | 'clear'>;
 
 function operationCommand(action: Action, usage: string): FleetCommand {
   return { name: action, usage, run: (ctx) => runOperation(ctx, action) };
@@ -68,7 +70,7 @@ export function operationBody(action: Action, ctx: CommandContext): { body: Reco
 
 async function runOperation(ctx: CommandContext, action: Action): Promise<number> {
   const { body, json } = operationBody(action, ctx);
-  const started = await ctx.hub.post<StartedOperation>('/api/v1/operations', body);
+  const started = await ctx.hub.post<OperationAccepted>('/api/v1/operations', body);
   const view = new OperationView(ctx.io, { json, colour: ctx.io.colour, mode: body.mode as string, action });
   view.started(started);
 
@@ -83,7 +85,7 @@ async function runOperation(ctx: CommandContext, action: Action): Promise<number
       });
     } else aborter.abort();
   });
-  let done: DoneEvent | undefined;
+  let done: Extract<ProgressMessage, { type: 'done' }> | undefined;
   try {
     const stream = await ctx.hub.stream(`/api/v1/operations/${started.id}/events`, { signal: aborter.signal });
     for await (const message of stream) {

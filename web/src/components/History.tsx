@@ -139,7 +139,7 @@ function SummaryTab({ filter }: { filter: HistoryFilter }) {
                 <td class="num">{row.starts}</td>
                 <td class="num">{row.unexpectedExits}</td>
                 <td class="num">{row.fatals}</td>
-                <td class="num">{row.uptimePct.toFixed(1)}%</td>
+                <td class="num">{row.uptimePct === null ? '—' : `${row.uptimePct.toFixed(1)}%`}</td>
                 <td class="num">{row.mtbfSeconds === null || row.mtbfSeconds === undefined ? '—' : `${Math.round(row.mtbfSeconds)} s`}</td>
               </tr>
             ))}

@@ -3,11 +3,12 @@
  * are read-only. A refused form keeps everything typed, says what is wrong
  * next to the form and puts the cursor in the field to fix.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, del, errorText, patch, post } from '../api.js';
 import { useFleet } from '../hooks.js';
 import { fleet } from '../store.js';
 import type { Agent } from '../types.js';
+import { FormErrorText, useFieldForm, type FormError } from './FieldForm.js';
 import { StateBadge } from './StateBadge.js';
 
 interface AgentForm {
@@ -18,12 +19,7 @@ interface AgentForm {
   tags: string;
 }
 
-type Field = keyof AgentForm;
-
-interface FormError {
-  message: string;
-  field?: Field;
-}
+type AgentFormError = FormError<keyof AgentForm>;
 
 const EMPTY: AgentForm = { name: '', url: '', username: '', password: '', tags: '' };
 const ERROR_ID = 'host-form-error';
@@ -42,14 +38,14 @@ function bodyOf(form: AgentForm, original: Agent | undefined): Record<string, un
   return body;
 }
 
-function missingField(form: AgentForm, editing: boolean): FormError | undefined {
+function missingField(form: AgentForm, editing: boolean): AgentFormError | undefined {
   if (!editing && form.name.trim() === '') return { field: 'name', message: "Name is required: letters, digits, '.', '_' or '-'." };
   if (form.url.trim() === '') return { field: 'url', message: 'URL is required: http://host:port, https://host:port or unix:///path.' };
   return undefined;
 }
 
 /** The hub's message and the field it is about: the hub starts a refused field's message with its name (`url: …`). */
-function refusal(err: unknown, editing: boolean): FormError {
+function refusal(err: unknown, editing: boolean): AgentFormError {
   const message = errorText(err);
   if (!(err instanceof ApiError)) return { message };
   if (err.code === 'FV_API_CONFLICT' && !editing) return { message, field: 'name' };
@@ -60,17 +56,12 @@ function refusal(err: unknown, editing: boolean): FormError {
 export function HostsAdmin() {
   useFleet();
   const agents = [...fleet.agents.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const [form, setForm] = useState<AgentForm>(EMPTY);
+  const { form, setForm, formError, setFormError, showError, focus, input } = useFieldForm(EMPTY, ERROR_ID);
   const [editing, setEditing] = useState<Agent | undefined>(undefined);
   const [message, setMessage] = useState('');
   const [tableError, setTableError] = useState('');
-  const [formError, setFormError] = useState<FormError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
 
-  const focus = (field: Field | undefined) => {
-    if (field !== undefined) setTimeout(() => inputs.current[field]?.focus(), 0);
-  };
   const clearForm = () => {
     setForm(EMPTY);
     setEditing(undefined);
@@ -84,8 +75,7 @@ export function HostsAdmin() {
     setTableError('');
     const missing = missingField(form, editing !== undefined);
     if (missing !== undefined) {
-      setFormError(missing);
-      focus(missing.field);
+      showError(missing);
       return;
     }
     setBusy(true);
@@ -102,9 +92,7 @@ export function HostsAdmin() {
       setMessage(editing !== undefined ? `Saved ${editing.name}.` : `Added ${form.name.trim()}.`);
       clearForm();
     } catch (err) {
-      const refused = refusal(err, editing !== undefined);
-      setFormError(refused);
-      focus(refused.field);
+      showError(refusal(err, editing !== undefined));
     } finally {
       setBusy(false);
     }
@@ -129,20 +117,6 @@ export function HostsAdmin() {
       setTableError(errorText(err));
     }
   };
-  const input = (field: Field) => ({
-    name: field,
-    value: form[field],
-    ref: (element: HTMLInputElement | null) => {
-      inputs.current[field] = element;
-    },
-    onInput: (e: Event) => {
-      // From the latest state, not this render's: two fields filled at once (autofill) must both stick.
-      const value = (e.currentTarget as HTMLInputElement).value;
-      setForm((current) => ({ ...current, [field]: value }));
-    },
-    'aria-invalid': formError?.field === field ? true : undefined,
-    'aria-describedby': formError?.field === field ? ERROR_ID : undefined,
-  });
 
   return (
     <main>
@@ -212,11 +186,7 @@ export function HostsAdmin() {
             Tags (comma separated)
             <input {...input('tags')} autocomplete="off" />
           </label>
-          {formError !== undefined && (
-            <p class="error span-2" role="alert" id={ERROR_ID}>
-              {formError.message}
-            </p>
-          )}
+          <FormErrorText error={formError} id={ERROR_ID} />
           <div class="button-row span-2">
             <button type="submit" class="primary" disabled={busy}>
               {editing === undefined ? 'Add host' : 'Save'}

@@ -1,7 +1,7 @@
 /** The sign-in page: a hub user and password; the hub answers with the user's role and sets the session cookie. */
 import { useState } from 'preact/hooks';
 import { errorText, post } from '../api.js';
-import type { User } from '../types.js';
+import type { LoginAnswer, User } from '../types.js';
 
 export function Login({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [username, setUsername] = useState('');
@@ -14,7 +14,7 @@ export function Login({ onSignedIn }: { onSignedIn: (user: User) => void }) {
     setBusy(true);
     setError('');
     try {
-      const answer = await post<{ token: string; user: User }>('/auth/login', { username, password });
+      const answer = await post<LoginAnswer>('/auth/login', { username, password });
       onSignedIn(answer.user);
     } catch (err) {
       setError(errorText(err));

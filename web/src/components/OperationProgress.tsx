@@ -9,7 +9,7 @@ import { errorText, get, post } from '../api.js';
 import { plural, timeText } from '../format.js';
 import { acceptedOperation } from '../operations.js';
 import { useSession } from '../session.js';
-import type { BatchProgress, DoneProgress, OperationRecord, TargetProgress } from '../types.js';
+import type { BatchProgress, DoneProgress, OperationDetail, TargetProgress } from '../types.js';
 
 interface TargetRow {
   label: string;
@@ -36,14 +36,14 @@ function initialProgress(id: number): Progress {
 
 export function OperationProgress({ id }: { id: number }) {
   const session = useSession();
-  const [record, setRecord] = useState<OperationRecord | undefined>(undefined);
+  const [record, setRecord] = useState<OperationDetail | undefined>(undefined);
   const [progress, setProgress] = useState<Progress>(() => initialProgress(id));
   const [error, setError] = useState('');
   const [cancelling, setCancelling] = useState(false);
 
   useEffect(() => {
     let alive = true;
-    get<OperationRecord>(`/operations/${id}`).then(
+    get<OperationDetail>(`/operations/${id}`).then(
       (answer) => alive && setRecord(answer),
       (err: unknown) => alive && setError(errorText(err)),
     );
@@ -77,7 +77,7 @@ export function OperationProgress({ id }: { id: number }) {
         draft.done = done;
       });
       source.close();
-      get<OperationRecord>(`/operations/${id}`).then((answer) => alive && setRecord(answer), () => undefined);
+      get<OperationDetail>(`/operations/${id}`).then((answer) => alive && setRecord(answer), () => undefined);
     });
     return () => {
       alive = false;

@@ -117,12 +117,8 @@ function useStats(agent: string, namespec: string): { cpu?: string; rss?: string
 }
 
 function readStats(answer: ProcessStats): { cpu?: string; rss?: string } {
-  const numberAt = (...keys: string[]) => keys.map((key) => answer[key]).find((value): value is number => typeof value === 'number');
-  const cpu = numberAt('cpuPercent', 'cpu', 'cpu_percent');
-  const rss = numberAt('rssBytes', 'rss', 'rss_bytes');
-  const rssKb = numberAt('rssKb', 'rss_kb');
   return {
-    cpu: cpu !== undefined ? `${cpu.toFixed(1)} %` : undefined,
-    rss: rss !== undefined ? bytesText(rss) : rssKb !== undefined ? bytesText(rssKb * 1024) : undefined,
+    cpu: typeof answer.cpuPercent === 'number' ? `${answer.cpuPercent.toFixed(1)} %` : undefined,
+    rss: typeof answer.rssBytes === 'number' ? bytesText(answer.rssBytes) : undefined,
   };
 }

@@ -9,6 +9,7 @@ import { timeText } from '../format.js';
 import { useLoad, type Loaded } from '../hooks.js';
 import { useSession } from '../session.js';
 import type { NewToken, Role, TokenRecord, UserRecord } from '../types.js';
+import { FormErrorText, useFieldForm, type FormError } from './FieldForm.js';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 /** The hub refuses shorter passwords (docs/hub-api.md). */
@@ -30,12 +31,8 @@ export function UsersAdmin() {
   );
 }
 
-type UserField = 'name' | 'password';
-
-interface UserFormError {
-  message: string;
-  field?: UserField;
-}
+type UserFormError = FormError<'name' | 'password'>;
+const USER_ERROR_ID = 'user-form-error';
 
 function userFormProblem(form: { name: string; password: string }): UserFormError | undefined {
   if (form.name.trim() === '') return { field: 'name', message: "Name is required: letters, digits, '.', '_', '@' or '-'." };
@@ -52,14 +49,9 @@ function userRefusal(err: unknown): UserFormError {
 }
 
 function UsersPanel({ users }: { users: Loaded<UserRecord[]> }) {
-  const [form, setForm] = useState({ name: '', password: '', role: 'viewer' as Role });
+  const { form, setForm, formError, setFormError, showError, input } = useFieldForm({ name: '', password: '', role: 'viewer' as Role }, USER_ERROR_ID);
   const [error, setError] = useState('');
-  const [formError, setFormError] = useState<UserFormError | undefined>(undefined);
   const [message, setMessage] = useState('');
-  const inputs = useRef<Partial<Record<UserField, HTMLInputElement | null>>>({});
-  const focus = (field: UserField | undefined) => {
-    if (field !== undefined) setTimeout(() => inputs.current[field]?.focus(), 0);
-  };
   const run = async (what: () => Promise<unknown>, done: string) => {
     setError('');
     setMessage('');
@@ -76,8 +68,7 @@ function UsersPanel({ users }: { users: Loaded<UserRecord[]> }) {
     setMessage('');
     const problem = userFormProblem(form);
     if (problem !== undefined) {
-      setFormError(problem);
-      focus(problem.field);
+      showError(problem);
       return;
     }
     setFormError(undefined);
@@ -88,25 +79,9 @@ function UsersPanel({ users }: { users: Loaded<UserRecord[]> }) {
       setMessage(`Added ${name} (${form.role}).`);
       users.reload();
     } catch (err) {
-      const refused = userRefusal(err);
-      setFormError(refused);
-      focus(refused.field);
+      showError(userRefusal(err));
     }
   };
-  const input = (field: UserField) => ({
-    name: field,
-    value: form[field],
-    ref: (element: HTMLInputElement | null) => {
-      inputs.current[field] = element;
-    },
-    onInput: (e: Event) => {
-      // From the latest state, not this render's: two fields filled at once (autofill) must both stick.
-      const value = (e.currentTarget as HTMLInputElement).value;
-      setForm((current) => ({ ...current, [field]: value }));
-    },
-    'aria-invalid': formError?.field === field ? true : undefined,
-    'aria-describedby': formError?.field === field ? 'user-form-error' : undefined,
-  });
   return (
     <section class="card">
       <h2>Users</h2>
@@ -182,11 +157,7 @@ function UsersPanel({ users }: { users: Loaded<UserRecord[]> }) {
             {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
           </select>
         </label>
-        {formError !== undefined && (
-          <p class="error span-2" role="alert" id="user-form-error">
-            {formError.message}
-          </p>
-        )}
+        <FormErrorText error={formError} id={USER_ERROR_ID} />
         <div class="button-row">
           <button type="submit" class="primary">Add user</button>
         </div>
