@@ -133,7 +133,7 @@ export class ChildSubprocess implements Subprocess {
       return msg;
     }
     this.#ctx.logger.debug(`sending ${name} (pid ${this.#pid}) sig ${signalName(signo)}`);
-    const failure = this.#send(this.#pid, signo, 'just now exited');
+    const failure = this.#send(this.#pid, signo, 'probably just now exited');
     if (failure === undefined) return undefined;
     const msg = `unknown problem sending sig ${name} (${this.#pid}):${failure}`;
     this.#ctx.logger.critical(msg);
@@ -278,8 +278,9 @@ export class ChildSubprocess implements Subprocess {
     );
   }
 
-  #enterBackoff(): void {
+  #enterBackoff(onBackoff?: () => void): void {
     this.#changeState('BACKOFF');
+    onBackoff?.();
     if (this.#backoff > this.config.startretries) {
       this.#giveUp();
       this.#ctx.logger.info(`gave up: ${this.config.name} entered FATAL state, too many start retries too quickly`);
@@ -330,9 +331,9 @@ export class ChildSubprocess implements Subprocess {
     } else if (this.#state === 'STARTING' && aliveMs < this.config.startsecs * 1000) {
       this.#exitstatus = 0;
       this.#spawnerr = EXITED_TOO_QUICKLY;
-      logger.warn(`exited: ${name} (${exit.text}; not expected)`);
       this.#pid = 0;
-      this.#enterBackoff();
+      // supervisord logs this line once the process is in BACKOFF.
+      this.#enterBackoff(() => logger.warn(`exited: ${name} (${exit.text}; not expected)`));
     } else {
       this.#backoff = 0;
       this.#exitstatus = exit.status;
