@@ -8,27 +8,11 @@ import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
 import { FleetvisorError } from '../../node-agent/api/errors.js';
 import type { Db } from './db.js';
 
-export type Role = 'viewer' | 'operator' | 'admin';
+// The API's wire shapes are the store's records: one definition (hub/api/dto.ts).
+import type { NewToken, Role, TokenRecord, UserRecord } from '../api/dto.js';
+export type { NewToken, Role, TokenRecord, UserRecord };
+
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
-
-export interface UserRecord {
-  name: string;
-  role: Role;
-  created: number;
-}
-
-export interface TokenRecord {
-  id: string;
-  user: string;
-  name: string;
-  created: number;
-  lastUsed?: number;
-}
-
-export interface NewToken extends TokenRecord {
-  /** The bearer token text: shown once, never stored. */
-  token: string;
-}
 
 /** Who a valid token belongs to. */
 export interface TokenIdentity {
