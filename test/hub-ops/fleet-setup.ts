@@ -107,10 +107,15 @@ export async function startOpsFixture(): Promise<OpsFixture> {
       store.close();
     },
   };
-  // Autostart done everywhere (flaky gives up on h2) and seen by the hub.
-  await fixture.settle(['web', 'pool:a', 'pool:b'], 'RUNNING');
-  await fixture.settle(['flaky'], 'RUNNING', ['h1', 'h3']);
-  await sink.waitFor(() => sink.row('h2', 'flaky')?.state === 'FATAL', 10_000, 'flaky FATAL on h2');
+  try {
+    // Autostart done everywhere (flaky gives up on h2) and seen by the hub.
+    await fixture.settle(['web', 'pool:a', 'pool:b'], 'RUNNING');
+    await fixture.settle(['flaky'], 'RUNNING', ['h1', 'h3']);
+    await sink.waitFor(() => sink.row('h2', 'flaky')?.state === 'FATAL', 10_000, 'flaky FATAL on h2');
+  } catch (err) {
+    await fixture.dispose();
+    throw err;
+  }
   return fixture;
 }
 
