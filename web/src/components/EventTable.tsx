@@ -30,7 +30,7 @@ export function EventTable({ events, showHost = true }: { events: readonly HubEv
                   <span class="muted">—</span>
                 )}
               </td>
-              <td class="nowrap">
+              <td class="nowrap change">
                 {event.toState !== undefined ? (
                   <>
                     {event.fromState !== undefined && <span class="muted">{event.fromState} → </span>}

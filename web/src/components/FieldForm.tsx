@@ -41,7 +41,12 @@ export function useFieldForm<F extends TextFields<F>>(initial: F, errorId: strin
   const inputs = useRef<Partial<Record<FieldOf<F>, HTMLInputElement | null>>>({});
 
   const focus = (field: FieldOf<F> | undefined) => {
-    if (field !== undefined) setTimeout(() => inputs.current[field]?.focus(), 0);
+    if (field === undefined) return;
+    // At once when the field is on the page, so the cursor is there before the error shows
+    // (a later focus would pull it back from wherever the user went meanwhile); else once it renders.
+    const present = inputs.current[field];
+    if (present) present.focus();
+    else setTimeout(() => inputs.current[field]?.focus(), 0);
   };
   const showError = (error: FormError<FieldOf<F>>) => {
     setFormError(error);

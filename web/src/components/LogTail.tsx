@@ -75,7 +75,7 @@ export function LogTail({ agent, namespec }: { agent: string; namespec: string }
             </button>
           ))}
         </div>
-        <span class={`badge ${live ? 'state-running' : 'state-stopped'}`}>{live ? 'live' : 'not live'}</span>
+        <span class={`badge ${live ? 'stream-live' : 'stream-not-live'}`}>{live ? 'live' : 'not live'}</span>
         <span class="spacer-flex" />
         <label class="inline">
           <span class="sr-only">Search the log</span>

@@ -42,6 +42,7 @@ export function OperationDialog({ kind, targets, onClose, onStarted }: Props) {
     dialog.current?.querySelector<HTMLElement>('input, button.primary')?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
+      if (event.key === 'Tab' && dialog.current !== null) keepFocusIn(dialog.current, event);
     };
     addEventListener('keydown', onKey);
     return () => {
@@ -134,4 +135,22 @@ export function OperationDialog({ kind, targets, onClose, onStarted }: Props) {
       </div>
     </div>
   );
+}
+
+const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+/** A modal dialog keeps Tab and Shift+Tab inside it: past its last control to its first, and back. */
+function keepFocusIn(container: HTMLElement, event: KeyboardEvent): void {
+  const controls = [...container.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = controls[0];
+  const last = controls[controls.length - 1];
+  if (first === undefined || last === undefined) return;
+  const inside = container.contains(document.activeElement);
+  if (event.shiftKey && (!inside || document.activeElement === first)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+    event.preventDefault();
+    first.focus();
+  }
 }

@@ -68,7 +68,7 @@ export function Timeline({ series, from, to }: { series: TimelineSeries[]; from:
                   style={{ left: `${left}%`, width: `${width}%` }}
                   title={`${band.state} ${timeText(band.from)} – ${timeText(band.to)}`}
                 >
-                  {width > 8 ? band.state : ''}
+                  <span class="band-text">{band.state}</span>
                 </span>
               );
             })}
