@@ -32,7 +32,8 @@ export interface OutputPump {
    * closes its ends of a child's pipes once the child is reaped (a grandchild
    * still holding them writes into a closed pipe, and no descriptor lingers
    * past the process). Streams (the node backend) read on to their end:
-   * node reports an exit before its streams have delivered everything.
+   * drain() cannot read them synchronously, and node's exit event does not
+   * wait for them to end.
    */
   releaseAfterExit(): void;
 }
