@@ -5,7 +5,7 @@
  * the live feed, which sends the id as the SSE event id). Also counts what
  * each agent's events brought, for /metrics.
  */
-import type { EventSink } from './fleet/types.js';
+import type { EventSink, LastKnownTable } from './fleet/types.js';
 import type { HubStore } from './store/index.js';
 import type { AgentHealth, HubEvent, ProcessSnapshot } from './types.js';
 
@@ -40,8 +40,14 @@ export class StoreSink implements EventSink {
     this.#store.snapshot.upsert(row);
   }
 
-  onHealth(_health: AgentHealth): void {
-    // The fleet keeps the current health; the store keeps its changes as HUB_AGENT_HEALTH events.
+  onHealth(health: AgentHealth): void {
+    // The fleet keeps the current health; the store keeps its changes as HUB_AGENT_HEALTH events,
+    // and the last contact, for the catch-up of a polled agent after a hub restart.
+    this.#store.snapshot.recordContact(health);
+  }
+
+  lastKnown(agent: string): LastKnownTable {
+    return this.#store.snapshot.stored(agent);
   }
 
   /** Events stored per agent since the hub started. */

@@ -83,6 +83,8 @@ export class AgentConnector {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#abort = new AbortController();
+    // Read before the first contact, which the store records over the old one.
+    this.#snapshot.recall(this.#deps.sink.lastKnown(this.spec.name));
     this.#client = new XmlRpcClient({
       url: this.spec.url,
       username: this.spec.username,

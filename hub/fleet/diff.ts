@@ -62,8 +62,12 @@ export function diffSnapshots(before: ReadonlyMap<string, ProcessSnapshot>, afte
   };
 }
 
-/** A poll-mode diff → events marked observed (the agent did not report them; the hub inferred them). */
-export function observedEvents(agent: string, boot: string, diff: SnapshotDiff, time: number): HubEvent[] {
+/**
+ * A poll-mode diff → events marked observed (the agent did not report them;
+ * the hub inferred them). `restartNote` says when a same-state row with
+ * another pid was restarted: between two polls, or while the hub was away.
+ */
+export function observedEvents(agent: string, boot: string, diff: SnapshotDiff, time: number, restartNote = 'restarted between polls'): HubEvent[] {
   const events: HubEvent[] = [];
   const base = { agent, boot, serial: null, time, observed: true } as const;
   for (const group of diff.removedGroups) events.push({ ...base, type: 'PROCESS_GROUP_REMOVED', group });
@@ -82,7 +86,7 @@ export function observedEvents(agent: string, boot: string, diff: SnapshotDiff, 
     if (after.state === 'EXITED' || after.state === 'FATAL') event.exitStatus = after.exitstatus;
     if (after.spawnerr !== '') event.spawnErr = after.spawnerr;
     if (before.state === after.state) {
-      event.payload = JSON.stringify({ note: 'restarted between polls', previousPid: before.pid });
+      event.payload = JSON.stringify({ note: restartNote, previousPid: before.pid });
     }
     events.push(event);
   }

@@ -126,6 +126,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
   /** The sink the connectors write to: the real one first, then the live feed. */
   #teeSink(sink: EventSink): EventSink {
     return {
+      lastKnown: (agent) => sink.lastKnown(agent),
       getCursor: (agent) => sink.getCursor(agent),
       ingest: (agent, events, cursor) => {
         sink.ingest(agent, events, cursor);

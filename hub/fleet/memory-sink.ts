@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { canonicalNamespec } from '../../node-agent/api/namespec.js';
 import type { AgentHealth, HubEvent, ProcessSnapshot } from '../types.js';
 import { namespecOf } from './normalize.js';
-import type { EventSink } from './types.js';
+import type { EventSink, LastKnownTable } from './types.js';
 
 export class MemorySink extends EventEmitter<{ change: [] }> implements EventSink {
   readonly events: HubEvent[] = [];
@@ -41,6 +41,14 @@ export class MemorySink extends EventEmitter<{ change: [] }> implements EventSin
   onHealth(health: AgentHealth): void {
     this.healthLog.push({ ...health });
     this.emit('change');
+  }
+
+  /** Like the store: the agent's table and the boot and time of the last health report with a contact. */
+  lastKnown(agent: string): LastKnownTable {
+    const rows = [...(this.snapshots.get(agent)?.values() ?? [])].map((row) => ({ ...row }));
+    const contact = this.healthLog.filter((health) => health.agent === agent && health.lastContact !== undefined).at(-1);
+    if (contact === undefined) return { rows };
+    return { rows, ...(contact.boot !== undefined ? { boot: contact.boot } : {}), lastContact: contact.lastContact! };
   }
 
   eventsOf(agent: string): HubEvent[] {

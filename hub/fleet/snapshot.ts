@@ -1,19 +1,22 @@
 /**
  * The current process table of one agent as the hub knows it, mirrored into
  * the sink: replaced from a full getAllProcessInfo, merged row by row from a
- * newer one, or moved on by a reported state event.
+ * newer one, or moved on by a reported state event. Until the first table
+ * arrives it also holds what the sink recalled from before the connector
+ * started, for poll mode to catch up from.
  */
 import type { ProcessInfo } from '../../node-agent/api/types.js';
 import type { HubEvent, ProcessSnapshot } from '../types.js';
 import { diffSnapshots, sameRow, type SnapshotDiff } from './diff.js';
 import { namespecOf, snapshotFromInfo, stateCodeOf } from './normalize.js';
-import type { Clock, EventSink } from './types.js';
+import type { Clock, EventSink, LastKnownTable } from './types.js';
 
 /** States in which getProcessInfo shows the live pid. */
 const STATES_WITH_PID = new Set(['STARTING', 'RUNNING', 'STOPPING']);
 
 export class SnapshotKeeper {
   readonly #rows = new Map<string, ProcessSnapshot>();
+  #recalled: LastKnownTable | undefined;
 
   constructor(
     readonly agent: string,
@@ -29,8 +32,25 @@ export class SnapshotKeeper {
     return this.#rows;
   }
 
+  /** What the sink kept from before; dropped once a table from the agent is stored. */
+  get recalled(): LastKnownTable | undefined {
+    return this.#recalled;
+  }
+
+  recall(table: LastKnownTable | undefined): void {
+    this.#recalled = table;
+  }
+
+  /** Takes `rows` (already in the sink) as the table, without writing them again. */
+  adopt(rows: Iterable<ProcessSnapshot>): void {
+    this.#recalled = undefined;
+    this.#rows.clear();
+    for (const row of rows) this.#rows.set(namespecOf(row), row);
+  }
+
   /** Full table from the agent; rows that did not change keep their `updated`. */
   replace(infos: readonly ProcessInfo[]): void {
+    this.#recalled = undefined;
     const now = this.clock.now();
     const fresh = infos.map((info) => {
       const row = snapshotFromInfo(this.agent, info, now);
@@ -44,6 +64,7 @@ export class SnapshotKeeper {
 
   /** A newer full table: stores only the rows that changed (all when some disappeared) and says what changed. */
   merge(infos: readonly ProcessInfo[]): SnapshotDiff {
+    this.#recalled = undefined;
     const now = this.clock.now();
     const next = infos.map((info) => snapshotFromInfo(this.agent, info, now));
     const diff = diffSnapshots(this.#rows, next);

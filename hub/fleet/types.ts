@@ -18,8 +18,26 @@ export interface EventSink {
   replaceSnapshot(agent: string, rows: ProcessSnapshot[]): void;
   /** One changed (or new) row of the agent's process table. */
   updateSnapshot(agent: string, row: ProcessSnapshot): void;
-  /** The agent's health changed (state, version, error, …) or its last contact moved on. */
+  /**
+   * The agent's health changed (state, version, error, …) or its last
+   * contact moved on. A store keeps the last contact and boot for lastKnown.
+   */
   onHealth(health: AgentHealth): void;
+  /**
+   * What the sink kept of the agent from before this connector started (a
+   * hub restart): its table, and the boot and time of the last recorded
+   * contact. A connector reads it once at start; a polled agent's first table
+   * is diffed against it; undefined (nothing kept) makes it a plain snapshot.
+   */
+  lastKnown(agent: string): LastKnownTable | undefined;
+}
+
+export interface LastKnownTable {
+  rows: ProcessSnapshot[];
+  /** The agent's boot at the last recorded contact, when one was recorded. */
+  boot?: string;
+  /** Epoch ms of the last recorded contact, when one was recorded. */
+  lastContact?: number;
 }
 
 /** Source of wall-clock time, swappable in tests. Epoch milliseconds. */

@@ -171,7 +171,22 @@ CREATE INDEX tokens_user ON tokens (user);
  */
 const DROP_TYPE_TIME_INDEX = `DROP INDEX IF EXISTS events_type_time;`;
 
+/**
+ * When the hub last reached each agent and which boot it saw there: after a
+ * hub restart, a polled agent's stored table is diffed against the live one
+ * only when the daemon is the same, and the gap marker says since when the
+ * hub was not watching.
+ */
+const AGENT_CONTACT = `
+CREATE TABLE agent_contact (
+  agent TEXT PRIMARY KEY,
+  boot TEXT NOT NULL,
+  last_contact INTEGER NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: INITIAL },
   { version: 2, name: 'drop events_type_time', up: DROP_TYPE_TIME_INDEX },
+  { version: 3, name: 'agent_contact', up: AGENT_CONTACT },
 ];

@@ -1,10 +1,11 @@
 /**
  * The current process table of every agent (what getAllProcessInfo last
  * said, kept fresh by events), so the API answers "what runs where" without
- * calling every host.
+ * calling every host; and when the hub last reached each agent, so a
+ * restarted hub can tell what changed while it was not watching.
  */
 import type { Statement } from 'better-sqlite3';
-import type { ProcessSnapshot } from '../types.js';
+import type { AgentHealth, ProcessSnapshot } from '../types.js';
 import type { Db } from './db.js';
 
 export interface SnapshotFilter {
@@ -15,6 +16,15 @@ export interface SnapshotFilter {
   processes?: readonly string[];
   /** State names, e.g. RUNNING, FATAL. */
   states?: readonly string[];
+}
+
+/** What the store holds of one agent from before: its table and the hub's last recorded contact. */
+export interface StoredTable {
+  rows: ProcessSnapshot[];
+  /** The agent's boot at that contact (absent when none was recorded, e.g. a store from before migration 3). */
+  boot?: string;
+  /** Epoch ms of the hub's last recorded contact. */
+  lastContact?: number;
 }
 
 interface SnapshotRow {
@@ -38,6 +48,10 @@ export class SnapshotStore {
   readonly #remove: Statement;
   readonly #removeAgent: Statement;
   readonly #namesOf: Statement;
+  readonly #rowsOf: Statement;
+  readonly #setContact: Statement;
+  readonly #getContact: Statement;
+  readonly #removeContact: Statement;
   readonly #replace: (agent: string, rows: readonly ProcessSnapshot[]) => void;
 
   constructor(db: Db) {
@@ -52,6 +66,11 @@ export class SnapshotStore {
     this.#remove = db.prepare('DELETE FROM snapshot WHERE agent = ? AND grp = ? AND name = ?');
     this.#removeAgent = db.prepare('DELETE FROM snapshot WHERE agent = ?');
     this.#namesOf = db.prepare('SELECT grp, name FROM snapshot WHERE agent = ?');
+    this.#rowsOf = db.prepare('SELECT * FROM snapshot WHERE agent = ? ORDER BY grp, name');
+    this.#setContact = db.prepare(`INSERT INTO agent_contact (agent, boot, last_contact) VALUES (?, ?, ?)
+      ON CONFLICT (agent) DO UPDATE SET boot = excluded.boot, last_contact = excluded.last_contact`);
+    this.#getContact = db.prepare('SELECT boot, last_contact FROM agent_contact WHERE agent = ?');
+    this.#removeContact = db.prepare('DELETE FROM agent_contact WHERE agent = ?');
     this.#replace = db.transaction((agent: string, rows: readonly ProcessSnapshot[]) => {
       const keep = new Set(rows.map((row) => `${row.group}\u0000${row.name}`));
       for (const old of this.#namesOf.all(agent) as Array<{ grp: string; name: string }>) {
@@ -74,8 +93,24 @@ export class SnapshotStore {
     return this.#remove.run(agent, group, name).changes > 0;
   }
 
+  /** Forgets the agent's table and its last contact; returns the table rows removed. */
   removeAgent(agent: string): number {
+    this.#removeContact.run(agent);
     return this.#removeAgent.run(agent).changes;
+  }
+
+  /** Notes the hub's last contact with an agent (nothing before the first contact). */
+  recordContact(health: Pick<AgentHealth, 'agent' | 'boot' | 'lastContact'>): void {
+    if (health.lastContact === undefined) return;
+    this.#setContact.run(health.agent, health.boot ?? '', health.lastContact);
+  }
+
+  /** The agent's stored table and last contact, exactly by name (no glob). */
+  stored(agent: string): StoredTable {
+    const rows = (this.#rowsOf.all(agent) as SnapshotRow[]).map(fromRow);
+    const contact = this.#getContact.get(agent) as { boot: string; last_contact: number } | undefined;
+    if (contact === undefined) return { rows };
+    return { rows, ...(contact.boot !== '' ? { boot: contact.boot } : {}), lastContact: contact.last_contact };
   }
 
   list(filter: SnapshotFilter = {}): ProcessSnapshot[] {

@@ -61,6 +61,27 @@ test('snapshot: a full replace drops vanished processes, upserts change rows, li
   }
 });
 
+test('snapshot: what a restarted hub recalls of an agent: its rows (by exact name) and its last contact', () => {
+  const t = tempStore();
+  try {
+    const snap = t.store.snapshot;
+    snap.replaceAgent('web[1]', [proc('web[1]', 'api', 'RUNNING', 5)]);
+    snap.replaceAgent('web1', [proc('web1', 'api', 'FATAL')]);
+    snap.recordContact({ agent: 'web[1]' });
+    assert.deepEqual(snap.stored('web[1]'), { rows: [proc('web[1]', 'api', 'RUNNING', 5)] }, 'no contact before the first successful call');
+    snap.recordContact({ agent: 'web[1]', boot: 'pid:10', lastContact: 1000 });
+    snap.recordContact({ agent: 'web[1]', boot: 'pid:11', lastContact: 2000 });
+    const store = t.reopen();
+    assert.deepEqual(store.snapshot.stored('web[1]'), { rows: [proc('web[1]', 'api', 'RUNNING', 5)], boot: 'pid:11', lastContact: 2000 });
+    assert.deepEqual(store.snapshot.stored('nobody'), { rows: [] });
+    assert.equal(store.snapshot.removeAgent('web[1]'), 1);
+    assert.deepEqual(store.snapshot.stored('web[1]'), { rows: [] }, 'a removed agent is forgotten, contact included');
+    assert.equal(store.snapshot.stored('web1').rows.length, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('operations log: an operation with per-target results, listing newest first', () => {
   const t = tempStore();
   try {
