@@ -10,6 +10,7 @@ import { formatDuration, formatTime, paint, stateColour, table } from '../format
 import type { Query } from '../hub-client.js';
 import { parseProcessRef } from '../selectors.js';
 import type { EventPage, FlappingList, HubEventView, SummaryRow } from '../types.js';
+import { eventPayloadText } from '../../../hub/api/event-text.js';
 
 const FILTERS = [
   { long: 'since', takesValue: true },
@@ -64,18 +65,6 @@ export function eventName(event: Pick<HubEventView, 'type'>): string {
   return event.type.replace(/^PROCESS_/, '');
 }
 
-/** A hub-made event's payload, e.g. a health change `online (fleetvisord 0.1.0)`. */
-function hubPayload(payload: string): string {
-  try {
-    const value = JSON.parse(payload) as { state?: string; kind?: string; version?: string; error?: string };
-    if (typeof value.state !== 'string') return payload;
-    const about = [value.kind, value.version].filter((v) => v !== undefined && v !== 'unknown').join(' ');
-    return `${value.state}${about !== '' ? ` (${about})` : ''}${value.error !== undefined ? `: ${value.error}` : ''}`;
-  } catch {
-    return payload;
-  }
-}
-
 export function eventDetails(event: HubEventView): string {
   const parts: string[] = [];
   if (event.fromState !== undefined) parts.push(`from ${event.fromState}`);
@@ -83,7 +72,7 @@ export function eventDetails(event: HubEventView): string {
   if (event.exitStatus !== undefined) parts.push(`exit ${event.exitStatus}`);
   if (event.expected !== undefined && event.type === 'PROCESS_STATE_EXITED') parts.push(event.expected ? 'expected' : 'unexpected');
   if (event.spawnErr) parts.push(event.spawnErr);
-  if (event.type.startsWith('HUB_') && event.payload !== undefined) parts.push(hubPayload(event.payload));
+  if (event.payload !== undefined && (event.type.startsWith('HUB_') || event.observed)) parts.push(eventPayloadText(event.type, event.payload));
   if (event.observed) parts.push('(observed)');
   return parts.join(', ');
 }
