@@ -443,6 +443,8 @@ describe('hub web view on a phone, a laptop and the keyboard, against a real hub
       }
       await page.keyboard.press('Escape');
       await page.getByRole('dialog').waitFor({ state: 'detached' });
+      // The focus moves back when the dialog's effects are cleaned up, which may be a frame after it left the DOM.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-action') === 'restart', null, { timeout: 2000 }).catch(() => undefined);
       assert.equal((await focusReport(page)).action, 'restart', 'closing the dialog did not give the focus back to Restart');
       await page.keyboard.press('Enter');
       await page.getByRole('dialog').waitFor();
