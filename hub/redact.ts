@@ -1,9 +1,10 @@
 /**
  * Agent credentials never leave the hub: URLs lose their user:password@
- * part, and messages that quote an agent's URL or password are cleaned the
- * same way before an answer or a live message carries them.
+ * part, and error texts that quote an agent's URL or password are cleaned
+ * where they are made (the connector's health), before anything stores,
+ * answers or streams them.
  */
-import type { AgentHealth, AgentSpec } from './types.js';
+import type { AgentSpec } from './types.js';
 
 export function redactUrl(url: string): string {
   if (url.startsWith('unix://')) return url;
@@ -24,8 +25,4 @@ export function redactText(text: string, spec: Pick<AgentSpec, 'url' | 'password
   if (safe !== spec.url) clean = clean.split(spec.url).join(safe);
   if (spec.password !== undefined && spec.password.length >= 3) clean = clean.split(spec.password).join('***');
   return clean;
-}
-
-export function redactHealth(health: AgentHealth, spec: Pick<AgentSpec, 'url' | 'password'>): AgentHealth {
-  return health.error === undefined ? health : { ...health, error: redactText(health.error, spec) };
 }

@@ -51,6 +51,12 @@ function gap(d: HubDetails): string | undefined {
   }
 }
 
+/** What an event table shows of its payload: hub-made and observed events only (others carry process output). */
+export function eventDetailsText(event: { type: string; payload?: string; observed?: boolean }): string | undefined {
+  if (event.payload === undefined || !(event.type.startsWith('HUB_') || event.observed)) return undefined;
+  return eventPayloadText(event.type, event.payload);
+}
+
 /** The details of `payload` in words; the payload itself when it is not JSON of a known shape. */
 export function eventPayloadText(type: string, payload: string): string {
   let details: HubDetails;

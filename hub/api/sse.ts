@@ -16,7 +16,6 @@ import type { ProgressEvent } from '../ops/types.js';
 import type { AgentHealth, AgentSpec, HubEvent, ProcessSnapshot } from '../types.js';
 import { agentView } from './agent-view.js';
 import { ApiError } from './errors.js';
-import { redactHealth } from '../redact.js';
 
 export const SSE_DEFAULTS = { maxBufferedBytes: 1 << 20, heartbeatMs: 15_000 } as const;
 
@@ -257,8 +256,8 @@ export class LiveFeed {
   #health(health: AgentHealth): void {
     if (this.#subscribers.size === 0) return;
     const tags = this.#tagsOf(health.agent);
-    const spec = this.#fleet.get(health.agent)?.spec;
-    const text = frame('health', spec === undefined ? health : redactHealth(health, spec));
+    // Health errors are cleaned of credentials where they are made (hub/fleet/connector.ts).
+    const text = frame('health', health);
     this.#broadcast((filter) => filter.wants('health') && filter.agent(health.agent, tags), text);
   }
 

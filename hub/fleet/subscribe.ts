@@ -98,7 +98,7 @@ class SnapshotRefresher {
       this.#again = true;
       return;
     }
-    const wait = this.#lastStartedAt + REFRESH_MIN_INTERVAL_MS - Date.now();
+    const wait = this.#lastStartedAt + REFRESH_MIN_INTERVAL_MS - this.session.clock.now();
     if (wait > 0) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
@@ -120,7 +120,7 @@ class SnapshotRefresher {
     if (this.#closed) return;
     this.#again = false;
     this.#running = true;
-    this.#lastStartedAt = Date.now();
+    this.#lastStartedAt = this.session.clock.now();
     void this.#run();
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventPayloadText } from '../../hub/api/event-text.js';
+import { eventDetailsText, eventPayloadText } from '../../hub/api/event-text.js';
 
 test('health changes read as state, agent kind and version, and the error', () => {
   assert.equal(eventPayloadText('HUB_AGENT_HEALTH', JSON.stringify({ state: 'online', kind: 'fleetvisord', version: '0.1.0' })), 'online (fleetvisord 0.1.0)');
@@ -33,4 +33,11 @@ test('an observed restart shows its note; anything unknown is shown as it came',
   assert.equal(eventPayloadText('HUB_GAP', JSON.stringify({ reason: 'something_new' })), '{"reason":"something_new"}');
   assert.equal(eventPayloadText('HUB_GAP', 'not json'), 'not json');
   assert.equal(eventPayloadText('HUB_RESYNC', '42'), '42');
+});
+
+test('event tables show details of hub-made and observed events only, never process output', () => {
+  assert.equal(eventDetailsText({ type: 'PROCESS_LOG_STDOUT', payload: 'a line of output' }), undefined);
+  assert.equal(eventDetailsText({ type: 'PROCESS_STATE_RUNNING' }), undefined);
+  assert.equal(eventDetailsText({ type: 'PROCESS_STATE_RUNNING', observed: true, payload: JSON.stringify({ note: 'restarted', previousPid: 3 }) }), 'restarted');
+  assert.equal(eventDetailsText({ type: 'HUB_RESYNC', payload: JSON.stringify({ processes: 2 }) }), 'resynced from a table of 2 processes');
 });

@@ -10,7 +10,7 @@ import { formatDuration, formatTime, paint, stateColour, table } from '../format
 import type { Query } from '../hub-client.js';
 import { parseProcessRef } from '../selectors.js';
 import type { EventPage, FlappingList, HubEventView, SummaryRow } from '../types.js';
-import { eventPayloadText } from '../../../hub/api/event-text.js';
+import { eventDetailsText } from '../../../hub/api/event-text.js';
 
 const FILTERS = [
   { long: 'since', takesValue: true },
@@ -72,7 +72,8 @@ export function eventDetails(event: HubEventView): string {
   if (event.exitStatus !== undefined) parts.push(`exit ${event.exitStatus}`);
   if (event.expected !== undefined && event.type === 'PROCESS_STATE_EXITED') parts.push(event.expected ? 'expected' : 'unexpected');
   if (event.spawnErr) parts.push(event.spawnErr);
-  if (event.payload !== undefined && (event.type.startsWith('HUB_') || event.observed)) parts.push(eventPayloadText(event.type, event.payload));
+  const details = eventDetailsText(event);
+  if (details !== undefined) parts.push(details);
   if (event.observed) parts.push('(observed)');
   return parts.join(', ');
 }

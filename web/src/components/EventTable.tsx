@@ -3,7 +3,7 @@ import { timeText } from '../format.js';
 import { href } from '../router.js';
 import type { HubEvent } from '../types.js';
 import { StateBadge } from './StateBadge.js';
-import { eventPayloadText } from '../../../hub/api/event-text.js';
+import { eventDetailsText } from '../../../hub/api/event-text.js';
 import { makeNamespec } from '../../../node-agent/api/namespec.js';
 
 export function EventTable({ events, showHost = true }: { events: readonly HubEvent[]; showHost?: boolean }) {
@@ -55,7 +55,8 @@ function detailOf(event: HubEvent): string {
   if (event.pid !== undefined && event.pid > 0) parts.push(`pid ${event.pid}`);
   if (event.exitStatus !== undefined) parts.push(`exit ${event.exitStatus}${event.expected === false ? ' (unexpected)' : event.expected ? ' (expected)' : ''}`);
   if (event.spawnErr !== undefined && event.spawnErr !== '') parts.push(event.spawnErr);
-  if (event.payload !== undefined && (event.type.startsWith('HUB_') || event.observed)) parts.push(eventPayloadText(event.type, event.payload));
+  const details = eventDetailsText(event);
+  if (details !== undefined) parts.push(details);
   if (event.observed) parts.push('observed by polling');
   return parts.join(' · ');
 }
